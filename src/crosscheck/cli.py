@@ -1,0 +1,168 @@
+"""The `crosscheck` command: each command parses its options and calls one API function."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from crosscheck.errors import CrosscheckError
+from crosscheck.ledger import Ledger
+from crosscheck.output import console, err_console, print_rows
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn news reports into an evidence ledger.")
+
+State = dict[str, str]
+_state: State = {}
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
+
+
+@app.callback()
+def _main(
+    ledger: Annotated[str | None, typer.Option("--ledger", "-l", help="Ledger file (default $CROSSCHECK_LEDGER, else ./crosscheck.db).")] = None,
+) -> None:
+    _state["ledger"] = ledger or os.environ.get("CROSSCHECK_LEDGER") or "crosscheck.db"
+
+
+def _open(readonly: bool = False) -> Ledger:
+    return Ledger.open(_state.get("ledger", "crosscheck.db"), readonly=readonly and Path(_state["ledger"]).exists())
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err_console.print(f"crosscheck: {escape(message)}")
+    return typer.Exit(code)
+
+
+@app.command()
+def add(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs, or - for stdin.")],
+    outlet: Annotated[str | None, typer.Option(help="Publishing outlet (overrides the source).")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date (ISO).")] = None,
+    url: Annotated[str | None, typer.Option(help="URL of the report.")] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
+    language: Annotated[str | None, typer.Option(help="ISO 639-1 language code.")] = None,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching loopback and private addresses.")] = False,
+    max_mb: Annotated[float, typer.Option("--max-mb", help="Size cap per file or download, in MB.")] = 10.0,
+) -> None:
+    """Add reports to the ledger."""
+    from crosscheck.api import add_sources
+    from crosscheck.ingest import IngestOptions
+
+    overrides = {k: v for k, v in {"outlet": outlet, "published": published, "url": url, "title": title, "language": language}.items() if v}
+    options = IngestOptions(overrides=overrides, allow_private=allow_private, max_bytes=int(max_mb * 1e6))
+    with _open() as ledger, Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err_console, transient=True, disable=not sys.stderr.isatty(),
+    ) as progress:
+        task = progress.add_task("adding", total=None)
+
+        def on_event(kind: str, payload: object) -> None:
+            if kind == "error":
+                progress.console.print(f"error: {escape(str(payload))}")
+            elif kind == "document":
+                progress.advance(task)
+                if getattr(payload, "status", "") == "exists":
+                    progress.console.print(f"{payload.doc}: already in the ledger")  # type: ignore[attr-defined]
+
+        summary = add_sources(ledger, sources, options, on_event=on_event)
+    console.print(summary.line())
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def docs(as_json: JsonOpt = False) -> None:
+    """List documents: id, outlet, date, language, title, duplicate-of."""
+    with _open(readonly=True) as ledger:
+        rows = [{"id": r["id"], "outlet": r["outlet"], "published": r["published"], "language": r["language"],
+                 "title": r["title"], "duplicate_of": r["duplicate_of"], "origin": r["origin"]} for r in ledger.documents()]
+    print_rows(rows, ["id", "outlet", "published", "language", "title", "duplicate_of"], as_json=as_json)
+
+
+@app.command()
+def show(doc: Annotated[str, typer.Argument(help="Document id, id prefix, or origin.")], as_json: JsonOpt = False) -> None:
+    """Show a document's metadata and text."""
+    with _open(readonly=True) as ledger:
+        row = ledger.document(doc)
+    if row is None:
+        raise _fail(f"{doc}: no such document (or the prefix is ambiguous)")
+    data = dict(row)
+    if as_json:
+        print_rows([data], [], as_json=True)
+        return
+    for key in ("id", "outlet", "title", "published", "language", "author", "url", "origin", "duplicate_of", "sha256"):
+        console.print(f"[bold]{key}[/bold]: {escape(str(data.get(key) or ''))}")
+    console.print()
+    console.print(escape(data["text"]))
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Words to find.")], limit: int = 20, as_json: JsonOpt = False) -> None:
+    """Full-text search over documents, with snippets."""
+    with _open(readonly=True) as ledger:
+        rows = [dict(r) for r in ledger.search(query, limit)]
+    print_rows(rows, ["id", "outlet", "published", "snippet"], as_json=as_json)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json or csv.")] = "json",
+    output: Annotated[str | None, typer.Option("-o", "--output", help="File (json) or folder (csv); default stdout.")] = None,
+) -> None:
+    """Export the whole ledger."""
+    from crosscheck.export import csv as csv_export
+    from crosscheck.export.json import write_json
+
+    with _open(readonly=True) as ledger:
+        if fmt == "json":
+            if output:
+                with open(output, "w", encoding="utf-8") as fh:
+                    write_json(ledger, fh)
+            else:
+                write_json(ledger, sys.stdout)
+        elif fmt == "csv":
+            if not output:
+                raise _fail("export --format csv needs -o FOLDER")
+            written = csv_export.write_csv(ledger, Path(output))
+            err_console.print(f"wrote {len(written)} files to {output}")
+        else:
+            raise _fail(f"unknown export format {fmt!r}: use json or csv", 2)
+
+
+@app.command()
+def stats(as_json: JsonOpt = False) -> None:
+    """Counts of what the ledger holds."""
+    from crosscheck.ledger.stats import ledger_stats
+
+    with _open(readonly=True) as ledger:
+        data = ledger_stats(ledger)
+    print_rows([{"what": k, "count": v} for k, v in data.items()], ["what", "count"], as_json=as_json)
+
+
+@app.command()
+def check() -> None:
+    """Check the ledger: SQLite integrity and crosscheck's own invariants."""
+    from crosscheck.ledger.check import check_ledger
+
+    with _open() as ledger:
+        problems = check_ledger(ledger)
+    for problem in problems:
+        err_console.print(escape(problem))
+    if problems:
+        raise _fail(f"{len(problems)} problems found", 3)
+    console.print("ok")
+
+
+def main() -> None:
+    """Entry point: run the app, turning crosscheck errors into one line and an exit code."""
+    try:
+        app()
+    except CrosscheckError as exc:
+        err_console.print(f"crosscheck: {escape(str(exc))}")
+        sys.exit(exc.exit_code)

@@ -1,0 +1,1 @@
+"""Exports: the ledger in formats other tools read."""

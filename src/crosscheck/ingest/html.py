@@ -1,0 +1,52 @@
+"""Web pages: the main text and metadata through trafilatura, without boilerplate."""
+
+from __future__ import annotations
+
+import re
+
+from crosscheck.errors import InputError
+from crosscheck.ingest.normalize import Draft
+
+__all__ = ["html_to_text", "read_html"]
+
+_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def read_html(html: str, origin: str, url: str | None = None) -> Draft:
+    """The main text of a page (no navigation, ads, banners, scripts or related links) with its
+    title, outlet (og:site_name), author, date, URL and declared language."""
+    import trafilatura
+
+    found = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+        favor_precision=True,
+    )
+    data = found.as_dict() if found is not None and hasattr(found, "as_dict") else (found or {})
+    text = (data.get("text") or "").strip()
+    if not text:
+        raise InputError(origin, "HTML page has no main text")
+    title = (data.get("title") or "").strip() or None
+    if title and not text.startswith(title):
+        text = f"{title}\n{text}"
+    lang = _LANG.search(html[:4096])
+    meta = {
+        "title": title,
+        "outlet": data.get("sitename") or None,
+        "author": data.get("author") or None,
+        "published": data.get("date") or None,
+        "url": data.get("url") or url,
+        "language": data.get("language") or (lang.group(1).lower() if lang else None),
+    }
+    return Draft(text=text, origin=origin, meta={k: v for k, v in meta.items() if v})
+
+
+def html_to_text(fragment: str) -> str:
+    """Text of an HTML fragment (a feed item's body): block tags become line breaks."""
+    import html as htmllib
+
+    if "<" not in fragment:
+        return htmllib.unescape(fragment)
+    spaced = re.sub(r"(?i)<\s*(br|/p|/div|/li|/h\d|/blockquote|/tr)\b[^>]*>", "\n", fragment)
+    spaced = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", "", spaced)
+    return htmllib.unescape(_TAGS.sub("", spaced))

@@ -1,0 +1,63 @@
+"""Plain text, Markdown with YAML front matter, and JSON Lines records."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import yaml
+
+from crosscheck.errors import InputError
+from crosscheck.ingest.normalize import META_KEYS, Draft
+
+__all__ = ["read_jsonl", "read_markdown", "read_text"]
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+_HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
+_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def read_text(text: str, origin: str) -> Draft:
+    """A plain-text report: the first line is usually its headline."""
+    first = text.strip().split("\n", 1)[0].strip()
+    return Draft(text=text, origin=origin, meta={"title": first[:300] or None})
+
+
+def read_markdown(text: str, origin: str) -> Draft:
+    """Markdown: front matter gives metadata; headings and link syntax are reduced to text."""
+    meta: dict[str, str | None] = {}
+    match = _FRONT.match(text)
+    if match:
+        try:
+            front = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as exc:
+            raise InputError(origin, f"bad YAML front matter: {str(exc).splitlines()[0]}") from None
+        if isinstance(front, dict):
+            meta = {k: None if front.get(k) is None else str(front[k]) for k in META_KEYS if k in front}
+        text = text[match.end() :]
+    body = _EMPHASIS.sub(r"\2", _LINK.sub(r"\1", _HEADING.sub("", text)))
+    draft = read_text(body, origin)
+    draft.meta.update({k: v for k, v in meta.items() if v})
+    return draft
+
+
+def read_jsonl(text: str, origin: str) -> Iterator[Draft | InputError]:
+    """One report per line: `text` plus metadata fields; a bad line is an error, not the end."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        label = f"{origin}#line-{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(label, f"invalid JSON: {exc.msg}")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            yield InputError(label, "record has no 'text' string")
+            continue
+        meta = {k: None if record.get(k) is None else str(record[k]) for k in META_KEYS}
+        ident = record.get("id") or record.get("url")
+        where = f"{origin}#{ident}" if ident else label
+        yield Draft(text=record["text"], origin=where, meta={k: v for k, v in meta.items() if v})
