@@ -1,18 +1,20 @@
-"""The Python API behind the CLI: add sources to a ledger, batch by batch."""
+"""The Python API behind the CLI: add sources to a ledger, analyse, re-analyse."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crosscheck.errors import InputError
 from crosscheck.ingest import Draft, IngestOptions, Skipped, iter_drafts, make_document
 from crosscheck.ingest.language import detect_language
 from crosscheck.ledger import AddResult, Ledger
+from crosscheck.records import Document
 
-__all__ = ["AddSummary", "add_sources"]
+__all__ = ["AddSummary", "add_sources", "reanalyse"]
 
 Event = Callable[[str, object], None]
+BATCH = 32
 
 
 @dataclass(slots=True)
@@ -37,55 +39,86 @@ def add_sources(
     sources: Iterable[str],
     options: IngestOptions | None = None,
     *,
+    analyse: bool = True,
     on_event: Event | None = None,
 ) -> AddSummary:
-    """Read every source and store each report in its own transaction. Bad input is
-    counted and reported through `on_event("error", message)`; the batch goes on."""
+    """Read every source and store each report, with its analysis, in its own transaction.
+    Bad input is counted and reported through `on_event("error", message)`; the batch goes on."""
     options = options or IngestOptions()
     summary = AddSummary()
     emit = on_event or (lambda kind, payload: None)
+    pending: list[Document] = []
     for source in sources:
         for item in iter_drafts(source, options):
             if isinstance(item, Skipped):
                 summary.skipped += 1
                 emit("skipped", item)
             elif isinstance(item, InputError):
-                summary.failed += 1
-                summary.errors.append(str(item))
-                emit("error", str(item))
+                _failed(summary, str(item), emit)
             else:
-                result = add_draft(ledger, item, summary)
-                if result is not None:
-                    emit("document", result)
+                document = _prepare(ledger, item, summary, emit)
+                if document is not None:
+                    pending.append(document)
+                if len(pending) >= BATCH:
+                    _store(ledger, pending, summary, emit, analyse)
+                    pending = []
+    _store(ledger, pending, summary, emit, analyse)
     return summary
 
 
-def add_draft(ledger: Ledger, draft: Draft, summary: AddSummary) -> AddResult | None:
-    """Normalise, identify the language of, and store one draft."""
-    try:
-        document = make_document(draft)
-    except InputError as exc:
-        summary.failed += 1
-        summary.errors.append(str(exc))
-        return None
+def _failed(summary: AddSummary, message: str, emit: Event) -> None:
+    summary.failed += 1
+    summary.errors.append(message)
+    emit("error", message)
+
+
+def _prepare(ledger: Ledger, draft: Draft, summary: AddSummary, emit: Event) -> Document | None:
+    """Normalise a draft; None (and counted) when it is empty or already stored."""
+    document = make_document(draft)
     if not document.text.strip():
-        summary.failed += 1
-        summary.errors.append(f"{draft.origin}: no text after normalisation")
+        _failed(summary, f"{draft.origin}: no text", emit)
         return None
     existing = ledger.has_sha(document.sha256)
     if existing:
         summary.duplicates += 1
-        return AddResult("exists", existing)
+        emit("document", AddResult("exists", existing))
+        return None
     if document.language is None:
-        from dataclasses import replace
-
         document = replace(document, language=detect_language(document.text))
-    result = ledger.add(document)
-    if result.status == "added":
-        summary.added += 1
-        summary.docs.append(result.doc)
-        if result.duplicate_of:
-            summary.near_duplicates += 1
+    return document
+
+
+def _store(ledger: Ledger, documents: list[Document], summary: AddSummary, emit: Event, analyse: bool) -> None:
+    if not documents:
+        return
+    if analyse:
+        from crosscheck.analyse import analyse_documents
+
+        pairs = list(analyse_documents(documents))
     else:
-        summary.duplicates += 1
-    return result
+        pairs = [(d, None) for d in documents]
+    for document, analysis in pairs:
+        result = ledger.add(document, analysis=analysis)
+        if result.status == "added":
+            summary.added += 1
+            summary.docs.append(result.doc)
+            summary.near_duplicates += bool(result.duplicate_of)
+        else:
+            summary.duplicates += 1
+        emit("document", result)
+
+
+def reanalyse(ledger: Ledger, *, only_stale: bool = False, on_event: Event | None = None) -> int:
+    """Re-run the analysis over stored documents (after an upgrade); returns how many."""
+    from crosscheck.analyse import analyse_documents
+    from crosscheck.nlp.pipeline import ANALYSER_VERSION
+
+    emit = on_event or (lambda kind, payload: None)
+    stale = ledger.documents_to_analyse(ANALYSER_VERSION if only_stale else None)
+    done = 0
+    for start in range(0, len(stale), BATCH):
+        for document, analysis in analyse_documents(stale[start : start + BATCH]):
+            ledger.replace_analysis(analysis)
+            done += 1
+            emit("document", document.id)
+    return done

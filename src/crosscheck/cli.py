@@ -49,6 +49,7 @@ def add(
     language: Annotated[str | None, typer.Option(help="ISO 639-1 language code.")] = None,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching loopback and private addresses.")] = False,
     max_mb: Annotated[float, typer.Option("--max-mb", help="Size cap per file or download, in MB.")] = 10.0,
+    analyse: Annotated[bool, typer.Option("--analyse/--no-analyse", help="Analyse while adding (else store the text only).")] = True,
 ) -> None:
     """Add reports to the ledger."""
     from crosscheck.api import add_sources
@@ -70,7 +71,7 @@ def add(
                 if getattr(payload, "status", "") == "exists":
                     progress.console.print(f"{payload.doc}: already in the ledger")  # type: ignore[attr-defined]
 
-        summary = add_sources(ledger, sources, options, on_event=on_event)
+        summary = add_sources(ledger, sources, options, analyse=analyse, on_event=on_event)
     console.print(summary.line())
     if summary.failed:
         raise typer.Exit(1)
@@ -166,3 +167,4 @@ def main() -> None:
     except CrosscheckError as exc:
         err_console.print(f"crosscheck: {escape(str(exc))}")
         sys.exit(exc.exit_code)
+from crosscheck import cli_views as _views  # noqa: E402,F401  (registers the analysis commands)

@@ -148,6 +148,7 @@ class Claim:
     figures: tuple[str, ...] = ()
     when: DateRange | None = None
     event_type: str | None = None
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

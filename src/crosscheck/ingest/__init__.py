@@ -30,6 +30,7 @@ HTML = {".html", ".htm", ".xhtml"}
 FEED = {".xml", ".rss", ".atom"}
 JSONL = {".jsonl", ".ndjson"}
 SIDECAR = ".meta.json"
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,7 @@ def _feed(data: bytes, label: str) -> Iterator[Draft | InputError]:
     yield from read_feed(data, label)
 
 
-def _read_bytes(data: bytes, label: str, options: IngestOptions) -> Iterator[Draft | InputError]:
+def _read_bytes(data: bytes, label: str, options: IngestOptions, content_type: str = "") -> Iterator[Draft | InputError]:
     if len(data) > options.max_bytes:
         yield InputError(label, f"input is over the {options.max_bytes / 1e6:.0f} MB cap")
         return
@@ -146,9 +147,9 @@ def _read_bytes(data: bytes, label: str, options: IngestOptions) -> Iterator[Dra
         head = data[:2048].decode("utf-8", "replace").lstrip().lower()
         if looks_like_feed(head):
             yield from read_feed(data, label)
-        elif head.startswith(("<!doctype html", "<html")) or "<body" in head:
+        elif content_type in HTML_TYPES or head.startswith(("<!doctype html", "<html")) or "<body" in head:
             yield read_html(decode(data, label), label)
-        elif head.startswith("---\n"):
+        elif head.startswith(("---\n", "---\r\n")):
             yield read_markdown(decode(data, label), label)
         else:
             yield read_text(decode(data, label), label)
@@ -162,7 +163,7 @@ def _read_url(url: str, options: IngestOptions) -> Iterator[Draft | InputError]:
     except InputError as exc:
         yield exc
         return
-    for item in _read_bytes(got.body, url, options):
+    for item in _read_bytes(got.body, url, options, got.content_type):
         if isinstance(item, Draft) and not item.meta.get("url") and item.origin == url:
             item.meta["url"] = got.url
         yield item

@@ -11,6 +11,8 @@ import hashlib
 import re
 from collections.abc import Iterable
 
+import numpy as np
+
 __all__ = ["BANDS", "band_keys", "is_near_duplicate", "shingles", "signature"]
 
 SHINGLE = 5
@@ -19,12 +21,13 @@ BANDS = 16
 _ROWS = PERMUTATIONS // BANDS
 _PRIME = (1 << 61) - 1
 _MASK = (1 << 32) - 1
-# Fixed coefficients so signatures are comparable across runs and machines.
-_COEFFS = [
-    (int.from_bytes(hashlib.sha256(f"a{i}".encode()).digest()[:8], "big") % _PRIME | 1,
-     int.from_bytes(hashlib.sha256(f"b{i}".encode()).digest()[:8], "big") % _PRIME)
-    for i in range(PERMUTATIONS)
-]
+# Fixed coefficients so signatures are comparable across runs and machines. With `a` below
+# 2**31 and shingle hashes cut to 32 bits, a*x + b stays inside 64 bits, so numpy computes
+# all permutations of all shingles at once without overflow.
+_A = np.array([int.from_bytes(hashlib.sha256(f"a{i}".encode()).digest()[:4], "big") >> 1 | 1
+               for i in range(PERMUTATIONS)], dtype=np.uint64)
+_B = np.array([int.from_bytes(hashlib.sha256(f"b{i}".encode()).digest()[:8], "big") % _PRIME
+               for i in range(PERMUTATIONS)], dtype=np.uint64)
 _WORD = re.compile(r"\w+")
 JACCARD = 0.5
 CONTAINMENT = 0.8
@@ -44,8 +47,11 @@ def shingles(text: str) -> set[int]:
 
 def signature(items: Iterable[int]) -> list[int]:
     """The MinHash signature of a set of shingle hashes."""
-    values = list(items) or [0]
-    return [min((a * x + b) % _PRIME for x in values) & _MASK for a, b in _COEFFS]
+    values = np.fromiter((x & _MASK for x in items), dtype=np.uint64)
+    if values.size == 0:
+        values = np.zeros(1, dtype=np.uint64)
+    hashed = (np.multiply.outer(_A, values) + _B[:, None]) % np.uint64(_PRIME)
+    return [int(v) & _MASK for v in hashed.min(axis=1)]
 
 
 def band_keys(sig: list[int]) -> list[int]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
+from typing import Any
 
 from crosscheck.errors import InputError
 
@@ -46,13 +48,54 @@ def decode(data: bytes, label: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None or best.encoding is None:
+    text = _legacy(data)
+    if text is None:
         raise InputError(label, "cannot decode: not UTF-8 and no known encoding fits")
-    text = str(best)
     controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > 8:
         raise InputError(label, "binary file, not text")
     return text
+
+
+# Legacy encodings in the order news text most often comes in; used to break ties between
+# decodings that charset_normalizer finds equally clean (it cannot tell cp1252 French from
+# cp775 on a short text, and prefers iso8859_3 for cp1250 Polish).
+PREFERRED = ("cp1252", "cp1250", "cp1251", "cp1256", "cp1253", "cp1254", "cp1255", "cp1257",
+             "koi8_r", "gb18030", "big5", "cp932", "shift_jis", "euc_kr")
+# Letters that a wrong single-byte guess yields for Turkish (and few living languages use).
+_RARE = frozenset("ðþÐÞýÝ")
+_CHAOS_MARGIN = 0.05
+
+
+def _legacy(data: bytes) -> str | None:
+    """The most plausible decoding of bytes that are not UTF-8, or None."""
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(data))
+    if not results:
+        return None
+    best = min(m.chaos for m in results)
+    candidates = [m for m in results if m.chaos <= best + _CHAOS_MARGIN]
+
+    def rank(item: tuple[int, Any]) -> tuple[int, int, int]:
+        order, match = item
+        names = [match.encoding, *match.could_be_from_charset]
+        priority = min([PREFERRED.index(n) for n in names if n in PREFERRED] or [len(PREFERRED)])
+        return (_oddities(str(match)[:20000]), priority, order)
+
+    _, chosen = min(enumerate(candidates), key=rank)
+    return str(chosen)
+
+
+def _oddities(text: str) -> int:
+    """Signs of a wrong decoding: symbols or digits inside words (Rz¹d), control or
+    private-use characters, and rare letters."""
+    count = sum(1 for ch in text if ch in _RARE)
+    for i in range(1, len(text) - 1):
+        ch = text[i]
+        if ord(ch) < 128:
+            continue
+        kind = unicodedata.category(ch)
+        if kind in ("Cc", "Co", "Cn") or (kind[0] in "SN" and text[i - 1].isalpha() and text[i + 1].isalpha()):
+            count += 1
+    return count

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from crosscheck.errors import InputError
 from crosscheck.ingest.normalize import Draft
@@ -11,6 +12,9 @@ __all__ = ["html_to_text", "read_html"]
 
 _LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 _TAGS = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+")
+# Words a fallback extraction must hold to count as main text rather than leftover menus.
+FALLBACK_MIN_WORDS = 25
 
 
 def read_html(html: str, origin: str, url: str | None = None) -> Draft:
@@ -18,12 +22,22 @@ def read_html(html: str, origin: str, url: str | None = None) -> Draft:
     title, outlet (og:site_name), author, date, URL and declared language."""
     import trafilatura
 
-    found = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        favor_precision=True,
-    )
-    data = found.as_dict() if found is not None and hasattr(found, "as_dict") else (found or {})
+    def extract(fast: bool) -> dict[str, Any]:
+        found = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+            favor_precision=True, fast=fast,
+        )
+        return found.as_dict() if found is not None and hasattr(found, "as_dict") else (found or {})
+
+    # trafilatura's own extractor first; its fallbacks (readability, baseline) also return
+    # the navigation of a page that has no article, so their output must be substantial.
+    data = extract(fast=True)
     text = (data.get("text") or "").strip()
+    if not text:
+        data = extract(fast=False)
+        text = (data.get("text") or "").strip()
+        if len(_WORD.findall(text)) < FALLBACK_MIN_WORDS:
+            text = ""
     if not text:
         raise InputError(origin, "HTML page has no main text")
     title = (data.get("title") or "").strip() or None

@@ -39,7 +39,9 @@ def normalise_text(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
-    return _BLANKS.sub("\n\n", text).strip()
+    # NFC again: removing a zero-width character can leave a base letter and a combining
+    # mark side by side, which the first pass could not compose.
+    return unicodedata.normalize("NFC", _BLANKS.sub("\n\n", text).strip())
 
 
 def parse_published(value: object) -> str | None:

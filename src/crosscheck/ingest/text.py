@@ -13,7 +13,8 @@ from crosscheck.ingest.normalize import META_KEYS, Draft
 
 __all__ = ["read_jsonl", "read_markdown", "read_text"]
 
-_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+# YAML front matter: a first line of ---, then YAML, closed by --- (or ...) on its own line.
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S | re.M)
 _HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
 _LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
@@ -28,15 +29,17 @@ def read_text(text: str, origin: str) -> Draft:
 def read_markdown(text: str, origin: str) -> Draft:
     """Markdown: front matter gives metadata; headings and link syntax are reduced to text."""
     meta: dict[str, str | None] = {}
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     match = _FRONT.match(text)
     if match:
         try:
             front = yaml.safe_load(match.group(1))
         except yaml.YAMLError as exc:
             raise InputError(origin, f"bad YAML front matter: {str(exc).splitlines()[0]}") from None
-        if isinstance(front, dict):
-            meta = {k: None if front.get(k) is None else str(front[k]) for k in META_KEYS if k in front}
-        text = text[match.end() :]
+        # A block that is not a mapping is a horizontal rule pair, not front matter: keep it.
+        if isinstance(front, dict) or front is None:
+            meta = {k: str(front[k]) for k in META_KEYS if front and front.get(k) is not None}
+            text = text[match.end() :]
     body = _EMPHASIS.sub(r"\2", _LINK.sub(r"\1", _HEADING.sub("", text)))
     draft = read_text(body, origin)
     draft.meta.update({k: v for k, v in meta.items() if v})

@@ -24,6 +24,7 @@ TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 USER_AGENT = "crosscheck/0.1 (+offline evidence ledger; fetches only on request)"
 
 Resolver = Callable[[str], list[str]]
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +43,18 @@ def _resolve(host: str) -> list[str]:
 
 def check_address(address: str, *, allow_private: bool = False) -> str | None:
     """Why an IP address may not be fetched (loopback, private, link-local, ...), or None."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return f"{address!r} is not an IP address"
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address reach that address: judge it instead.
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
+    if ip.is_multicast or ip.is_unspecified or (ip.is_reserved and not ip.is_loopback):
         return f"address {ip} is not a public unicast address"
     if allow_private:
         return None

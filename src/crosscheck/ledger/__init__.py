@@ -12,12 +12,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from crosscheck.errors import LedgerError, SchemaError
 from crosscheck.ingest.dedup import band_keys, is_near_duplicate, shingles, signature
 from crosscheck.ledger.schema import MIGRATIONS
-from crosscheck.records import Document
+from crosscheck.records import Analysis, Document
 
 __all__ = ["AddResult", "Ledger"]
 
@@ -76,13 +75,14 @@ class Ledger:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and "_migrations" not in tables:
             raise LedgerError(f"{self.path}: an SQLite file, but not a crosscheck ledger")
-        if readonly:
-            return
-        self.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        applied = [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+        if not readonly:
+            self.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        applied = [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")] if tables or not readonly else []
         unknown = [name for name in applied if name not in SCHEMA_NAMES]
         if unknown:
             raise SchemaError(f"{self.path}: written by a newer crosscheck (unknown migration {unknown[0]}); upgrade crosscheck to open it")
+        if readonly:
+            return
         for name, sql in MIGRATIONS:
             if name in applied:
                 continue
@@ -110,9 +110,10 @@ class Ledger:
         row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
         return row[0] if row else None
 
-    def add(self, document: Document, **extra: Any) -> AddResult:
-        """Store a document (and, through `extra`, hooks of later stages) in one transaction.
-        The same text twice is one document; a near copy is linked with `duplicate_of`."""
+    def add(self, document: Document, analysis: Analysis | None = None) -> AddResult:
+        """Store a document with its analysis, and resolve it against the ledger, in one
+        transaction. The same text twice is one document; a near copy is linked with
+        `duplicate_of`."""
         existing = self.has_sha(document.sha256)
         if existing:
             return AddResult("exists", existing)
@@ -129,9 +130,34 @@ class Ledger:
             )
             self.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?)",
                                   [(_signed(k), document.id) for k in keys])
-            for hook in extra.get("hooks", ()):
-                hook(self, document.id)
+            if analysis is not None:
+                self._store_analysis(analysis)
         return AddResult("added", document.id, duplicate_of)
+
+    def _store_analysis(self, analysis: Analysis) -> None:
+        from crosscheck.ledger.analysis import store_analysis
+        from crosscheck.ledger.resolution import recompute_cluster, resolve_document
+
+        before = {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT m.cluster FROM memberships m JOIN claims c ON c.id = m.claim WHERE c.doc = ?", (analysis.doc,))}
+        store_analysis(self.conn, analysis)
+        for cluster in before:
+            recompute_cluster(self.conn, cluster, analysis.doc)
+        resolve_document(self.conn, analysis.doc)
+
+    def replace_analysis(self, analysis: Analysis) -> None:
+        """Replace a stored document's analysis (re-analysis), in one transaction."""
+        with self.transaction():
+            self._store_analysis(analysis)
+
+    def documents_to_analyse(self, version: str | None = None) -> list[Document]:
+        """Stored documents lacking an analysis (or, given `version`, one of another version)."""
+        rows = self.conn.execute(
+            "SELECT d.* FROM documents d LEFT JOIN analyses a ON a.doc = d.id "
+            "WHERE ? IS NULL OR a.doc IS NULL OR a.version != ? ORDER BY d.rowid", (version, version)).fetchall()
+        return [Document(id=r["id"], sha256=r["sha256"], text=r["text"], origin=r["origin"], outlet=r["outlet"],
+                         title=r["title"], url=r["url"], published=r["published"], language=r["language"],
+                         author=r["author"], duplicate_of=r["duplicate_of"]) for r in rows]
 
     def _near_duplicate(self, own: set[int], keys: list[int]) -> str | None:
         marks = ",".join("?" * len(keys))

@@ -35,8 +35,8 @@ def check_ledger(ledger: Ledger) -> list[str]:
             continue
         bad = conn.execute(
             f"SELECT count(*) FROM {table} t JOIN documents d ON d.id = t.{doc_col} "
-            f"WHERE t.start < 0 OR t.end > length(d.text) OR t.start > t.end "
-            f"OR substr(d.text, t.start + 1, t.end - t.start) != t.text"
+            f"WHERE t.start < 0 OR t.stop > length(d.text) OR t.start > t.stop "
+            f"OR substr(d.text, t.start + 1, t.stop - t.start) != t.text"
         ).fetchone()[0]
         if bad:
             problems.append(f"{table}: {bad} spans do not match their document's text")
@@ -44,7 +44,9 @@ def check_ledger(ledger: Ledger) -> list[str]:
 
 
 # Tables whose rows carry (start, end, text) into a document; later migrations add to it.
-SPAN_TABLES: list[tuple[str, str]] = []
+SPAN_TABLES: list[tuple[str, str]] = [
+    ("entity_mentions", "doc"), ("place_mentions", "doc"), ("relations", "doc"), ("claims", "doc"), ("figures", "doc"),
+]
 
 
 def _exists(ledger: Ledger, table: str) -> bool:

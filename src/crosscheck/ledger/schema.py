@@ -45,3 +45,212 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
 ]
+
+MIGRATIONS.append(
+    (
+        "0002_analysis",
+        """
+        CREATE TABLE analyses (
+            doc TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            version TEXT NOT NULL,
+            flags TEXT NOT NULL DEFAULT '[]',
+            analysed_at TEXT NOT NULL
+        );
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            kind TEXT,
+            aliases TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX entities_doc ON entities(doc);
+        CREATE TABLE entity_mentions (
+            entity TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            stop INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (entity, start)
+        );
+        CREATE INDEX entity_mentions_doc ON entity_mentions(doc, start);
+        CREATE TABLE places (
+            id TEXT PRIMARY KEY,
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            country TEXT,
+            admin1 TEXT,
+            lat REAL,
+            lon REAL,
+            feature TEXT NOT NULL,
+            gazetteer_id TEXT
+        );
+        CREATE INDEX places_doc ON places(doc);
+        CREATE INDEX places_gazetteer ON places(gazetteer_id);
+        CREATE TABLE place_mentions (
+            place TEXT NOT NULL REFERENCES places(id) ON DELETE CASCADE,
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            stop INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (place, start)
+        );
+        CREATE TABLE relations (
+            id TEXT PRIMARY KEY,
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            subject TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            predicate TEXT NOT NULL,
+            object TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            stop INTEGER NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX relations_doc ON relations(doc);
+        CREATE TABLE claims (
+            id TEXT PRIMARY KEY,
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            stop INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            sentence_start INTEGER NOT NULL,
+            sentence_stop INTEGER NOT NULL,
+            source_text TEXT NOT NULL,
+            source_kind TEXT NOT NULL,
+            source_entity TEXT REFERENCES entities(id) ON DELETE SET NULL,
+            source_start INTEGER,
+            source_stop INTEGER,
+            via TEXT NOT NULL DEFAULT '[]',
+            cue TEXT,
+            quote TEXT NOT NULL,
+            certainty TEXT NOT NULL,
+            polarity TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            entities TEXT NOT NULL DEFAULT '[]',
+            places TEXT NOT NULL DEFAULT '[]',
+            figures TEXT NOT NULL DEFAULT '[]',
+            when_start TEXT,
+            when_end TEXT,
+            when_precision TEXT,
+            when_text TEXT,
+            event_type TEXT,
+            terms TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX claims_doc ON claims(doc);
+        CREATE INDEX claims_source_entity ON claims(source_entity);
+        CREATE VIRTUAL TABLE claims_fts USING fts5(
+            text, content='claims', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER claims_ai AFTER INSERT ON claims BEGIN
+            INSERT INTO claims_fts(rowid, text) VALUES (new.rowid, new.text);
+        END;
+        CREATE TRIGGER claims_ad AFTER DELETE ON claims BEGIN
+            INSERT INTO claims_fts(claims_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+        END;
+        CREATE TABLE figures (
+            id TEXT PRIMARY KEY,
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            claim TEXT REFERENCES claims(id) ON DELETE SET NULL,
+            start INTEGER NOT NULL,
+            stop INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            value REAL NOT NULL,
+            low REAL,
+            high REAL,
+            qualifier TEXT,
+            category TEXT NOT NULL,
+            what TEXT NOT NULL,
+            as_of TEXT,
+            place TEXT REFERENCES places(id) ON DELETE SET NULL,
+            part_of TEXT REFERENCES figures(id) ON DELETE SET NULL
+        );
+        CREATE INDEX figures_doc ON figures(doc);
+        CREATE INDEX figures_category ON figures(category, value);
+        """,
+    )
+)
+
+MIGRATIONS.append(
+    (
+        "0003_resolve",
+        """
+        CREATE TABLE judgements (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            score REAL,
+            features TEXT NOT NULL DEFAULT '{}',
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX judgements_a ON judgements(kind, a);
+        CREATE INDEX judgements_b ON judgements(kind, b);
+        CREATE TABLE actors (
+            entity TEXT PRIMARY KEY REFERENCES entities(id) ON DELETE CASCADE,
+            actor TEXT NOT NULL
+        );
+        CREATE INDEX actors_actor ON actors(actor);
+        CREATE TABLE name_keys (
+            key TEXT NOT NULL,
+            entity TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+            PRIMARY KEY (key, entity)
+        ) WITHOUT ROWID;
+        CREATE TABLE key_counts (
+            key TEXT PRIMARY KEY,
+            n INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE claim_origins (
+            claim TEXT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+            origin TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            chain TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX claim_origins_origin ON claim_origins(origin);
+        CREATE TABLE claim_keys (
+            key TEXT NOT NULL,
+            claim TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            PRIMARY KEY (key, claim)
+        ) WITHOUT ROWID;
+        CREATE TABLE memberships (
+            claim TEXT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+            cluster TEXT NOT NULL,
+            stance TEXT NOT NULL,
+            score REAL
+        );
+        CREATE INDEX memberships_cluster ON memberships(cluster);
+        CREATE TABLE clusters (
+            id TEXT PRIMARY KEY,
+            proposition TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            origins TEXT NOT NULL DEFAULT '[]',
+            refuted_by TEXT NOT NULL DEFAULT '[]',
+            size INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX clusters_status ON clusters(status);
+        CREATE TABLE changes (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            before TEXT,
+            after TEXT,
+            doc TEXT,
+            reason TEXT
+        );
+        CREATE INDEX changes_at ON changes(at);
+        CREATE TABLE series (
+            id TEXT PRIMARY KEY,
+            category TEXT NOT NULL,
+            what TEXT NOT NULL,
+            place TEXT,
+            source TEXT,
+            points TEXT NOT NULL DEFAULT '[]',
+            flags TEXT NOT NULL DEFAULT '[]'
+        );
+        """,
+    )
+)

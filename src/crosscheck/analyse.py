@@ -1,0 +1,36 @@
+"""Analysis of documents: the nlp pipeline over batches, yielding records per document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from crosscheck.records import Analysis, Document
+
+__all__ = ["analyse_documents", "published_date"]
+
+
+def published_date(value: str | None) -> date | None:
+    """The date part of an ISO publication date or datetime."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def analyse_documents(documents: Sequence[Document]) -> Iterator[tuple[Document, Analysis]]:
+    """Each document with its analysis; languages the pipeline does not read are flagged."""
+    from crosscheck.nlp.convert import to_analysis
+    from crosscheck.nlp.pipeline import ANALYSER_VERSION, analysable, process
+
+    readable = [d for d in documents if analysable(d.language)]
+    docs = iter(process((d.text, {"published": published_date(d.published), "outlet": d.outlet}) for d in readable))
+    for document in documents:
+        if not analysable(document.language):
+            yield document, Analysis(doc=document.id, version=ANALYSER_VERSION,
+                                     flags=(f"language-not-analysed:{document.language}",))
+            continue
+        doc = next(docs)
+        yield document, to_analysis(doc, document.id, published_date(document.published), ANALYSER_VERSION)

@@ -1,0 +1,609 @@
+"""Attributed claims: who says what, through whom, how sure, denied or not.
+
+`extract_claims` turns each sentence of a parsed document into claim mentions. A sentence with
+a reporting cue (a verb from `data/cues.yaml` with a subject, or a phrase such as "according
+to") gives a claim whose source is the cue's speaker; a sentence without one is the outlet's own
+claim. Sources are resolved across sentences ("the report", "she", "It added that") to the
+mention introduced before, and "citing ..." / "cited by" / nested reporting fill `via`.
+A quote whose speaker is named before it ("X said:") or that runs on into the next sentence
+keeps its speaker. Certainty and polarity come from `certainty.assess` on the content span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from crosscheck.nlp.certainty import assess, no_comment_subject, weakest
+from crosscheck.nlp.quotes import QuoteIndex, sentence_units
+
+__all__ = ["ClaimMention", "SourceMention", "extract_claims", "resolved_source_text"]
+
+_DATA = Path(__file__).resolve().parent.parent / "data" / "cues.yaml"
+_NAMED_ENTS = frozenset({"PERSON", "ORG", "GPE", "FAC", "NORP", "LOC"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
+_PLURAL_PRONOUNS = frozenset({"they", "we", "them"})
+_THING_PRONOUNS = frozenset({"it"})
+# common nouns that, with "the", point back at a named organisation mentioned before
+_BACK_NOUNS = frozenset(
+    {"broadcaster", "newspaper", "paper", "channel", "agency", "network", "outlet", "daily",
+     "group", "organisation", "organization", "monitor", "body", "watchdog", "website", "site",
+     "station", "magazine", "publication", "movement", "party", "militia", "faction", "company",
+     "firm", "charity", "alliance", "coalition", "union", "newsroom", "tabloid", "broadsheet"}
+)
+_EDGE_TRIM = frozenset({"that", "and", "but", "to", ":", ",", ";", "-", "--", "\u2014", "\u2013"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceMention:
+    """The words naming a source, their kind, and the earlier mention they refer to."""
+
+    text: str
+    start: int | None
+    end: int | None
+    kind: str  # named | anonymous | outlet | document
+    antecedent: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimMention:
+    """One claim read from a sentence: its content span, source chain, cue and judgements."""
+
+    sentence_start: int
+    sentence_end: int
+    content_start: int
+    content_end: int
+    source: SourceMention
+    via: tuple[SourceMention, ...] = ()
+    cue: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    quote: str = "none"  # direct | indirect | none
+    certainty: str = "certain"
+    polarity: str = "positive"
+    kind: str = "assertion"  # assertion | no_comment | question | opinion | background
+
+
+@dataclass(frozen=True, slots=True)
+class _Cues:
+    verbs: dict[str, dict[str, Any]]
+    via: frozenset[str]
+    anonymous: frozenset[str]
+    institutions: frozenset[str]
+    documents: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> _Cues:
+    """The cue lexicon from data/cues.yaml (read once)."""
+    raw: dict[str, Any] = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    return _Cues(
+        verbs={k: (v or {}) for k, v in raw["verbs"].items()},
+        via=frozenset(w.split()[0] for w in raw["via"]),
+        anonymous=frozenset(raw["anonymous_heads"]),
+        institutions=frozenset(raw["institution_heads"]),
+        documents=frozenset(raw["document_heads"]),
+    )
+
+
+def resolved_source_text(source: SourceMention, text: str) -> str:
+    """The source's own words, or those of its antecedent when it has one ("she" -> "his mother")."""
+    if source.antecedent is not None:
+        return text[source.antecedent[0] : source.antecedent[1]]
+    return source.text
+
+
+@dataclass(slots=True)
+class _Seen:
+    mention: SourceMention
+    root: tuple[int, int]
+    head: str
+    person: bool
+    plural: bool
+    pos: int
+
+
+@dataclass(slots=True)
+class _Found:
+    cue: Token | None
+    cue_span: tuple[int, int]  # token range of the cue words
+    source: SourceMention
+    source_toks: set[int]
+    content: set[int]
+    via: list[SourceMention] = field(default_factory=list)
+    info: dict[str, Any] = field(default_factory=dict)
+    colon: bool = False
+
+
+# ---------------------------------------------------------------- source phrases
+
+
+def _np_range(head: Token, lo: int, hi: int, stop: int | None = None) -> tuple[int, int]:
+    """Token range of the noun phrase headed by `head`, cut before a comma-set addition."""
+    start = max(head.left_edge.i, lo)
+    end = head.i
+    for t in head.subtree:
+        if t.i <= head.i:
+            continue
+        if t.text in {",", "(", ";", "\u2014", "\u2013", "--"} or t.i >= hi or t.i == stop:
+            break
+        end = t.i
+    doc = head.doc
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > head.i and (doc[end].is_punct or doc[end].is_space):
+        end -= 1
+    return start, end + 1
+
+
+def _is_named(tok: Token, lex: _Cues) -> bool:
+    if tok.tag_ in {"NNP", "NNPS"}:
+        return True
+    if tok.ent_type_ in _NAMED_ENTS and tok.ent_type_ != "NORP":
+        return True
+    if tok.lemma_.lower() in lex.institutions:
+        return any(
+            (c.tag_ in {"NNP", "NNPS"} or c.ent_type_ in {"GPE", "NORP", "ORG"})
+            and c.dep_ in {"compound", "amod", "poss", "nmod"}
+            for c in tok.children
+        )
+    return False
+
+
+def _author(head: Token, lex: _Cues) -> Token | None:
+    """The named author of a document noun: "a report by X", "X's statement", "the X report"."""
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ in {"by", "from", "of"}:
+            for p in c.children:
+                if p.dep_ == "pobj" and _is_named(p, lex):
+                    return p
+        if c.dep_ in {"poss", "compound"} and _is_named(c, lex):
+            return c
+    return None
+
+
+class _Sources:
+    """Builds source mentions and remembers them for later back-references."""
+
+    def __init__(self, doc: Doc, lex: _Cues) -> None:
+        self.doc = doc
+        self.lex = lex
+        self.seen: list[_Seen] = []
+
+    def mention(
+        self, head: Token, lo: int, hi: int, extend_to: int | None = None, stop: int | None = None
+    ) -> tuple[SourceMention, set[int]]:
+        """A source mention for the phrase headed by `head`, resolved against earlier ones."""
+        doc, lex = self.doc, self.lex
+        start, end = _np_range(head, lo, hi, stop)
+        if extend_to is not None and extend_to > end:
+            end = extend_to
+        toks = set(range(start, end))
+        words = doc[start:end]
+        low = head.lower_
+        lemma = head.lemma_.lower()
+        antecedent: tuple[int, int] | None = None
+        person = head.ent_type_ == "PERSON" or lemma in lex.anonymous or (
+            head.tag_ == "NNP" and head.ent_type_ not in {"ORG", "GPE", "NORP", "FAC", "LOC"}
+            and any(c.dep_ == "compound" and c.tag_ == "NNP" for c in head.children)
+        ) or (
+            head.tag_ == "NNP"
+            and any(c.dep_ == "appos" and c.lemma_.lower() in lex.anonymous for c in head.children)
+        )
+        plural = head.tag_ in {"NNS", "NNPS"}
+        if head.pos_ == "PRON" or low in _PERSON_PRONOUNS | _PLURAL_PRONOUNS | _THING_PRONOUNS:
+            prior = self._pronoun(low, head.idx)
+            kind = prior.mention.kind if prior else "anonymous"
+            antecedent = prior.root if prior else None
+            person = low in _PERSON_PRONOUNS
+            plural = low in _PLURAL_PRONOUNS
+        elif lemma in lex.documents:
+            author = _author(head, lex)
+            if author is not None:
+                a0, a1 = _np_range(author, start, end)
+                antecedent = (doc[a0].idx, doc[a1 - 1].idx + len(doc[a1 - 1]))
+                kind = "document"
+            else:
+                prior = self._definite(head, documents=True)
+                kind = "document" if prior else "anonymous"
+                antecedent = prior.root if prior else None
+        elif _is_named(head, lex) or any(
+            c.dep_ in {"appos", "compound"} and c.i > head.i and _is_named(c, lex) for c in head.children
+        ):
+            kind = "named"
+        else:
+            prior = self._definite(head, documents=False)
+            kind = prior.mention.kind if prior else "anonymous"
+            antecedent = prior.root if prior else None
+        mention = SourceMention(
+            text=words.text, start=words.start_char, end=words.end_char, kind=kind, antecedent=antecedent
+        )
+        root = antecedent or (words.start_char, words.end_char)
+        self.seen.append(_Seen(mention, root, lemma, person, plural, words.start_char))
+        return mention, toks
+
+    def note(self, unit: Span) -> None:
+        """Remember the named subjects of a sentence: later pronouns may point at them."""
+        for tok in unit:
+            if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and _is_named(tok, self.lex):
+                a, b = _np_range(tok, unit.start, unit.end)
+                words = self.doc[a:b]
+                m = SourceMention(text=words.text, start=words.start_char, end=words.end_char, kind="named")
+                person = tok.ent_type_ == "PERSON"
+                self.seen.append(_Seen(m, (m.start or 0, m.end or 0), tok.lemma_.lower(), person, False, words.start_char))
+
+    def _pronoun(self, low: str, at: int) -> _Seen | None:
+        recent = sorted((s for s in self.seen[-16:] if s.pos < at), key=lambda s: s.pos)
+        if low in _THING_PRONOUNS | _PLURAL_PRONOUNS:
+            # organisations speak as "it"/"they": prefer a named one nearby
+            named = [s for s in recent[-4:] if s.mention.kind in {"named", "document"} and not s.person]
+            if named:
+                return named[-1]
+        for s in reversed(recent):
+            if s.mention.kind == "outlet":
+                continue
+            if low in _PERSON_PRONOUNS and s.person and not s.plural:
+                return s
+            if low in _PLURAL_PRONOUNS and (s.plural or (s.mention.kind == "named" and not s.person)):
+                return s
+            if low in _THING_PRONOUNS and not s.person:
+                return s
+        return None
+
+    def _definite(self, head: Token, *, documents: bool) -> _Seen | None:
+        if not any(c.dep_ == "det" and c.lower_ in {"the", "this", "that"} for c in head.children):
+            return None
+        lemma = head.lemma_.lower()
+        for s in reversed(self.seen[-12:]):
+            if s.mention.kind not in {"named", "document"}:
+                continue
+            if documents and (s.mention.kind == "document" or not s.person):
+                return s
+            if not documents and (s.head == lemma or (lemma in _BACK_NOUNS and not s.person)):
+                return s
+        return None
+
+
+# ---------------------------------------------------------------- cues in one sentence
+
+
+def _subject(verb: Token, depth: int = 0) -> Token | None:
+    for c in verb.children:
+        if c.dep_ == "nsubj":
+            return c
+    for c in verb.children:
+        if c.dep_ == "agent":
+            return next((p for p in c.children if p.dep_ == "pobj"), None)
+    if depth < 3 and verb.head.i != verb.i:
+        if verb.dep_ == "conj" or (verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG"):
+            return _subject(verb.head, depth + 1)
+        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in {"NOUN", "PROPN"}:
+            return verb.head
+    return None
+
+
+def _content_of(verb: Token, info: dict[str, Any], unit: Span) -> set[int] | None:
+    lo, hi = unit.start, unit.end
+    for c in verb.children:
+        if c.dep_ in {"ccomp", "xcomp"} and lo <= c.i < hi:
+            return {t.i for t in c.subtree}
+    if info.get("object"):
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            toks = {t.i for t in obj.subtree}
+            for c in verb.children:
+                if c.dep_ == "prep" and c.lower_ in {"as", "at", "of", "to"} and c.i > obj.i:
+                    toks |= {t.i for t in c.subtree}
+            return toks
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in {"of", "about"}:
+            return {t.i for t in c.subtree}
+    if verb.head.i != verb.i and _parenthetical(verb, unit):
+        own = {t.i for t in verb.subtree}
+        return {i for i in range(lo, hi)} - own
+    return None
+
+
+def _parenthetical(verb: Token, unit: Span) -> bool:
+    """"..., the report added." / "Iraqi factions, he said, have ...": a cue set off by commas."""
+    dep = verb.dep_ if unit.start <= verb.head.i < unit.end else "parataxis"
+    if dep not in {"parataxis", "ccomp", "conj", "advcl"}:
+        return False
+    inner = [t.i for t in verb.subtree if not t.is_punct and unit.start <= t.i < unit.end]
+    left, right = min(inner), max(inner)
+    doc = verb.doc
+    before = doc[left - 1].text if left > unit.start else ""
+    after = doc[right + 1].text if right + 1 < unit.end else "."
+    if dep in {"parataxis", "ccomp"}:
+        return before in {",", "\u201d", '"', "\u2014", "--"} and after in {",", ".", "!", "?", ":", ";"}
+    if any(c.dep_ == "mark" for c in verb.children):
+        return False
+    return before == "," and after in {",", ".", "!", "?"} and right - left <= 8
+
+
+def _passive_without_agent(verb: Token) -> bool:
+    kids = {c.dep_ for c in verb.children}
+    return bool(kids & {"auxpass", "nsubjpass"}) and "agent" not in kids
+
+
+def _anonymity_tail(verb: Token, subj_end: int) -> int | None:
+    """End of ", speaking on condition of anonymity," between the subject and its verb."""
+    for c in verb.children:
+        if c.dep_ == "advcl" and subj_end <= c.i < verb.i:
+            words = {t.lower_ for t in c.subtree}
+            if words & {"anonymity", "anonymously", "condition"}:
+                return c.right_edge.i + 1
+    return None
+
+
+def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found]:
+    lex = sources.lex
+    found: list[_Found] = []
+    doc = unit.doc
+    for tok in unit:
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < unit.end and doc[tok.i + 1].lower_ == "to":
+            to = doc[tok.i + 1]
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                continue
+            mention, stoks = sources.mention(pobj, unit.start, unit.end, extend_to=pobj.right_edge.i + 1)
+            cut = set(range(tok.i, pobj.right_edge.i + 1)) | stoks
+            content = set(range(unit.start, unit.end)) - cut
+            found.append(_Found(tok, (tok.i, tok.i + 2), mention, stoks, content, info={}))
+            continue
+        if tok.pos_ != "VERB" or quotes.region_at(tok.idx) is not None:
+            continue
+        info = lex.verbs.get(tok.lemma_.lower())
+        if info is None or tok.dep_ in {"amod", "compound"}:
+            continue
+        if _passive_without_agent(tok) or any(c.dep_ == "neg" for c in tok.children):
+            continue
+        subj = _subject(tok)
+        if subj is None or subj.lower_ in {"which", "who", "that", "this"} or not unit.start <= subj.i < unit.end:
+            continue
+        content = _content_of(tok, info, unit)
+        colon = False
+        if not content:
+            after = tok.right_edge.i + 1
+            colon = after < len(doc) and doc[after].text == ":" or unit[-1].text == ":"
+            if not colon:
+                continue
+            content = set()
+        tail = _anonymity_tail(tok, subj.i)
+        citer = _cited_by(subj)
+        via: list[SourceMention] = []
+        if citer is not None:
+            cited, ctoks = sources.mention(subj, unit.start, unit.end, stop=citer.head.head.i)
+            mention, stoks = sources.mention(citer, unit.start, unit.end)
+            via, stoks = [cited], stoks | ctoks | {t.i for t in citer.head.head.subtree}
+        else:
+            mention, stoks = sources.mention(subj, unit.start, unit.end, extend_to=tail)
+        content -= stoks
+        content.discard(tok.i)
+        found.append(_Found(tok, (tok.i, tok.i + 1), mention, stoks, content, via=via, info=info, colon=colon))
+    found = [f for f in found if not any(f.cue is not None and f.cue.i in g.source_toks for g in found if g is not f)]
+    return _nest(found)
+
+
+def _nest(found: list[_Found]) -> list[_Found]:
+    """A cue inside another cue's content becomes that claim's `via` ("X said Y told them ...")."""
+    inside = {
+        id(g): f for f in found for g in found if g is not f and g.cue is not None and _reports_inside(g.cue, f.content)
+    }
+    out: list[_Found] = []
+    for f in found:
+        if id(f) in inside and id(inside[id(f)]) not in inside:
+            continue
+        inner = [g for g in found if inside.get(id(g)) is f and g.content]
+        if inner:
+            g = min(inner, key=lambda x: len(x.content))
+            f.via = [*f.via, g.source, *g.via]
+            f.content = g.content
+            f.info = {**f.info, **{k: v for k, v in g.info.items() if k in {"polarity", "certainty"}}}
+        out.append(f)
+    return out
+
+
+def _reports_inside(cue: Token, content: set[int]) -> bool:
+    """True when `cue` is in `content` and reached from its root through clauses only."""
+    tok = cue
+    while tok.i in content:
+        if tok.head.i == tok.i or tok.head.i not in content:
+            return True
+        if tok.dep_ not in {"ccomp", "xcomp", "conj", "parataxis"}:
+            return False
+        tok = tok.head
+    return False
+
+
+def _via_phrases(unit: Span, sources: _Sources) -> tuple[list[SourceMention], set[int]]:
+    """Sources introduced by "citing ..."/"quoting ..." in the sentence, and their tokens."""
+    via: list[SourceMention] = []
+    cut: set[int] = set()
+    for tok in unit:
+        if tok.lower_ in sources.lex.via and tok.tag_ == "VBG":
+            obj = next((c for c in tok.children if c.dep_ in {"dobj", "pobj"}), None)
+            if obj is None:
+                continue
+            mention, _ = sources.mention(obj, unit.start, unit.end, extend_to=obj.right_edge.i + 1)
+            via.append(mention)
+            cut |= {t.i for t in tok.subtree}
+    return via, cut
+
+
+def _cited_by(head: Token) -> Token | None:
+    """"sources cited by Western media": the agent who cites."""
+    for c in head.children:
+        if c.dep_ == "acl" and c.lemma_.lower() in {"cite", "quote"}:
+            for a in c.children:
+                if a.dep_ == "agent":
+                    return next((p for p in a.children if p.dep_ == "pobj"), None)
+    return None
+
+
+# ---------------------------------------------------------------- whole document
+
+
+def _trim(doc: Doc, toks: set[int]) -> tuple[int, int] | None:
+    if not toks:
+        return None
+    lo, hi = min(toks), max(toks) + 1
+    def junk(t: Token) -> bool:
+        return t.i not in toks or t.is_space or t.is_punct or t.lower_ in _EDGE_TRIM
+
+    while lo < hi and junk(doc[lo]):
+        lo += 1
+    while hi > lo and junk(doc[hi - 1]):
+        hi -= 1
+    return (lo, hi) if hi > lo else None
+
+
+def _quote_kind(quotes: QuoteIndex, text: str, start: int, end: int) -> str:
+    """direct when most of the content is quoted or it holds a quoted clause of 4+ words."""
+    if end <= start:
+        return "indirect"
+    if quotes.quoted_chars(start, end) >= 0.5 * (end - start):
+        return "direct"
+    for s, e in quotes.regions:
+        if s >= start - 1 and e <= end + 1 and len(text[s:e].split()) >= 4:
+            return "direct"
+    return "indirect"
+
+
+def _asserts(unit: Span) -> bool:
+    words = [t for t in unit if t.is_alpha or t.like_num]
+    return len(words) >= 3 and any(t.pos_ in {"VERB", "AUX"} for t in words)
+
+
+def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]:
+    """Every claim of a parsed document, in text order (the first line is the headline)."""
+    lex = cue_lexicon()
+    quotes = QuoteIndex(doc.text)
+    sources = _Sources(doc, lex)
+    outlet_source = SourceMention(text=outlet or "outlet", start=None, end=None, kind="outlet")
+    claims: list[ClaimMention] = []
+    pending: _Found | None = None
+    pending_region: tuple[int, int] | None = None
+    previous: ClaimMention | None = None
+    prev_unit_end = -1
+    for n, (s, e) in enumerate(sentence_units(doc)):
+        unit = doc[s:e]
+        if n > 0 and (not any(t.is_alpha or t.like_num for t in unit) or (not _asserts(unit) and pending is None)):
+            continue
+        sources.note(unit)
+        new = _claims_for_unit(unit, n == 0, sources, quotes, outlet_source, lex)
+        region = quotes.region_at(unit.start_char) or quotes.region_at(doc[s + 1].idx if e - s > 1 else unit.start_char)
+        carried: _Found | None = None
+        if new is None:
+            if pending is not None and (pending_region is None or (region is not None and region == pending_region)):
+                carried = pending
+                pending_region = region
+            elif previous is not None and prev_unit_end == s and previous.quote == "direct" and _mostly_quoted(unit, quotes):
+                carried = _Found(None, (0, 0), previous.source, set(), set(), list(previous.via))
+                carried.info = {"cue": previous.cue, "cue_start": previous.cue_start, "cue_end": previous.cue_end}
+            else:
+                pending, pending_region = None, None
+            if carried is not None:
+                new = [_claim(doc, unit, carried, set(range(s, e)), quotes, carried_cue=True)]
+            else:
+                new = [_outlet_claim(doc, unit, n == 0, sources, quotes, outlet_source)]
+        else:
+            pending, pending_region = None, None
+            colon = [f for f in new if isinstance(f, _Found)]
+            if colon:
+                pending = colon[0]
+                new = []
+        for c in new:
+            assert isinstance(c, ClaimMention)
+            claims.append(c)
+            previous = c
+        prev_unit_end = e
+    return claims
+
+
+def _mostly_quoted(unit: Span, quotes: QuoteIndex) -> bool:
+    text = unit.text.strip()
+    return bool(text) and quotes.quoted_chars(unit.start_char, unit.end_char) >= 0.8 * len(text)
+
+
+def _claims_for_unit(
+    unit: Span, headline: bool, sources: _Sources, quotes: QuoteIndex, outlet: SourceMention, lex: _Cues
+) -> list[ClaimMention | _Found] | None:
+    doc = unit.doc
+    found = _find_cues(unit, sources, quotes)
+    if not found:
+        return None
+    via, via_toks = _via_phrases(unit, sources)
+    out: list[ClaimMention | _Found] = []
+    for k, f in enumerate(found):
+        if f.colon and not f.content:
+            return [f]
+        if k == 0 and via:
+            f.via = [*via, *f.via]
+        content = f.content - via_toks
+        out.append(_claim(doc, unit, f, content, quotes))
+    return out
+
+
+def _cue_fields(doc: Doc, f: _Found) -> tuple[str | None, int | None, int | None]:
+    if f.cue is None:
+        return f.info.get("cue"), f.info.get("cue_start"), f.info.get("cue_end")
+    a, b = f.cue_span
+    return doc[a:b].text, doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
+
+
+def _claim(doc: Doc, unit: Span, f: _Found, content: set[int], quotes: QuoteIndex, carried_cue: bool = False) -> ClaimMention:
+    rng = _trim(doc, content) or (unit.start, unit.end)
+    span = doc[rng[0] : rng[1]]
+    info = f.info
+    a = assess(span, cue_certainty=info.get("certainty"), cue_negative=info.get("polarity") == "negative")
+    cue, cs, ce = _cue_fields(doc, f)
+    quote = _quote_kind(quotes, doc.text, span.start_char, span.end_char)
+    if carried_cue and quote != "direct":
+        quote = "indirect"
+    kind = "question" if a.question else info.get("kind", "assertion")
+    return ClaimMention(
+        sentence_start=unit.start_char, sentence_end=unit.end_char,
+        content_start=span.start_char, content_end=span.end_char,
+        source=f.source, via=tuple(f.via), cue=cue, cue_start=cs, cue_end=ce, quote=quote,
+        certainty=a.certainty, polarity=a.polarity, kind=kind,
+    )
+
+
+def _outlet_claim(
+    doc: Doc, unit: Span, headline: bool, sources: _Sources, quotes: QuoteIndex, outlet: SourceMention
+) -> ClaimMention:
+    silent = no_comment_subject(unit)
+    rng = _trim(doc, set(range(unit.start, unit.end))) or (unit.start, unit.end)
+    span = doc[rng[0] : rng[1]]
+    if silent is not None:
+        head = silent.root
+        mention, _ = sources.mention(head, silent.start, silent.end)
+        return ClaimMention(
+            sentence_start=unit.start_char, sentence_end=unit.end_char,
+            content_start=span.start_char, content_end=span.end_char,
+            source=mention, kind="no_comment",
+        )
+    a = assess(span)
+    kind = "question" if a.question else ("background" if not _asserts(unit) else "assertion")
+    return ClaimMention(
+        sentence_start=unit.start_char, sentence_end=unit.end_char,
+        content_start=span.start_char, content_end=span.end_char,
+        source=outlet, certainty=a.certainty, polarity=a.polarity, kind=kind,
+    )
+
+
+@Language.component("crosscheck_attribution", assigns=["doc._.claims"])
+def attribution_component(doc: Doc) -> Doc:
+    """Pipeline step: `doc._.claims` from `extract_claims` (outlet from `doc.user_data`)."""
+    if not Doc.has_extension("claims"):
+        Doc.set_extension("claims", default=None)
+    doc._.claims = extract_claims(doc, outlet=doc.user_data.get("outlet"))
+    return doc

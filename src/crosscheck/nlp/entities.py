@@ -1,0 +1,460 @@
+"""Entities of one document: NER mentions grouped into entities with a name, kind and aliases.
+
+The small spaCy model splits and mislabels names in conflict reporting ("Kata'ib Hizballah"
+as PERSON, "Liwa" left out of "Liwa Sayyid al-Shuhada", "Supreme" as ORG). On top of its
+entities this module recovers group names from capitalised runs with a designator ("Kata'ib X",
+"X Brigades"), strips titles, leading "the" and possessives, drops junk, reads acronyms defined
+in the text ("Islamic Revolutionary Guard Corps (IRGC)") and "also known as" aliases, joins a
+lone surname to the full name given in the same document, and sets a kind from the name or
+from a describing noun ("X, a militia backed by Y"). Word lists: data/entity_kinds.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from crosscheck.resolve.names import fold_words, normalise
+
+__all__ = ["DocEntity", "extract_entities", "kind_words"]
+
+_DATA = Path(__file__).resolve().parent.parent / "data" / "entity_kinds.yaml"
+
+_LABELS = {
+    "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC",
+    "NORP": "NORP", "EVENT": "EVENT", "PRODUCT": "OTHER", "WORK_OF_ART": "OTHER", "LAW": "OTHER",
+}
+_DETS = frozenset({"the", "a", "an"})
+_SMALL = frozenset({"of", "and", "to", "the", "in", "a", "an", "for", "on", "at", "by", "with", "as"})
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
+_CAP = re.compile(r"^[A-Z][\w'\u2019.\-]*$")
+_AKA = re.compile(
+    r"\b(?:(?:also|better|commonly|widely|locally|popularly)\s+)?known\s+as\s+|\ba\.?k\.?a\.?\s+|"
+    r"\balias\s+|\bnicknamed\s+|\bdubbed\s+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocEntity:
+    """One entity as one document names it."""
+
+    name: str
+    type: str
+    kind: str | None
+    aliases: tuple[str, ...]
+    mentions: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    lead: frozenset[str]
+    tail: frozenset[str]
+    titles: frozenset[str]
+    particles: frozenset[str]
+    roles: frozenset[str]
+    places: frozenset[str]
+    kinds: tuple[tuple[str, str, frozenset[str], frozenset[str]], ...]  # kind, type, name, context
+
+
+def _key(word: str) -> str:
+    return word.lower().replace("'", "").replace("\u2019", "")
+
+
+@lru_cache(maxsize=1)
+def kind_words() -> _Words:
+    """The word lists of data/entity_kinds.yaml, loaded once."""
+    raw: dict[str, Any] = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
+    kinds = tuple(
+        (k, v.get("type", "ORG"), frozenset(map(_key, v["name_words"])),
+         frozenset(map(_key, v["context_words"])))
+        for k, v in raw["kinds"].items()
+    )
+    return _Words(
+        lead=frozenset(map(_key, raw["org_designators_lead"])),
+        tail=frozenset(map(_key, raw["org_designators_tail"])),
+        titles=frozenset(map(_key, raw["titles"])),
+        particles=frozenset(map(_key, raw["particles"])),
+        roles=frozenset(map(_key, raw["person_roles"])),
+        places=frozenset(map(_key, raw["place_nouns"])),
+        kinds=kinds,
+    )
+
+
+@dataclass(slots=True)
+class _Cand:
+    start: int  # token indices, end exclusive
+    end: int
+    label: str
+    pattern: bool = False
+
+
+@dataclass(slots=True)
+class _Group:
+    label_votes: Counter[str] = field(default_factory=Counter)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # token spans
+    aliases: list[str] = field(default_factory=list)
+    forced_type: str | None = None
+    kind: str | None = None
+
+
+def _is_cap(t: Token) -> bool:
+    return bool(_CAP.match(t.text)) and any(c.isalpha() for c in t.text)
+
+
+def _designated(words: list[str]) -> bool:
+    """True when a name opens with a lead designator or closes with a tail one."""
+    w = kind_words()
+    if len(words) < 2:
+        return False
+    last = words[-1]
+    return words[0] in w.lead or last in w.tail or (last.endswith("s") and last[:-1] in w.tail)
+
+
+def _headline_lines(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of title-cased lines (headlines, subheads): their NER is unreliable."""
+    out = []
+    pos = 0
+    for line in doc.text.split("\n"):
+        words = [w for w in re.findall(r"[A-Za-z][\w'\u2019\-]*", line)]
+        sig = [w for w in words if w.lower() not in _SMALL]
+        stripped = line.rstrip()
+        if sig and len(words) <= 20 and not stripped.endswith((".", '"', "\u201d")):
+            caps = sum(w[0].isupper() for w in sig)
+            if caps / len(sig) >= 0.75:
+                out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _runs(doc: Doc) -> list[tuple[int, int]]:
+    """Capitalised token runs, joined over name particles and 'al-' hyphens."""
+    particles = kind_words().particles - {"and"}
+    runs: list[tuple[int, int]] = []
+    n, i = len(doc), 0
+    while i < n:
+        if not _is_cap(doc[i]) or doc[i].is_space:
+            i += 1
+            continue
+        end, j = i + 1, i + 1
+        while j < n:
+            t = doc[j]
+            if t.is_space or t.is_sent_start:
+                break
+            if _is_cap(t) and t.lower_ not in ("'s",):
+                end = j + 1
+            elif t.lower_ in particles or (t.text == "-" and not doc[j - 1].whitespace_ and not t.whitespace_):
+                pass
+            else:
+                break
+            j += 1
+        runs.append((i, end))
+        i = max(end, i + 1)
+    return runs
+
+
+def _pattern_cands(doc: Doc) -> list[_Cand]:
+    """ORG names recovered from capitalised runs with a designator."""
+    w = kind_words()
+    out = []
+    for start, end in _runs(doc):
+        keys = [_key(t.text) for t in doc[start:end]]
+        while start < end and (keys[0] in _DETS or (doc[start].is_sent_start and doc[start].pos_ != "PROPN" and keys[0] not in w.lead)):
+            start, keys = start + 1, keys[1:]
+        if end - start < 2:
+            continue
+        lead = next((k for k, key in enumerate(keys) if key in w.lead), None)
+        if lead is not None and end - (start + lead) >= 2:
+            s = start + lead
+            # stop a lead-designated name at "of" ("Kata'ib X of Y" keeps Y apart)
+            e = next((k for k in range(s, end) if doc[k].lower_ == "of"), end)
+            if e - s >= 2:
+                out.append(_Cand(s, e, "ORG", pattern=True))
+                continue
+        tail = max((k for k, key in enumerate(keys) if key in w.tail or (key.endswith("s") and key[:-1] in w.tail)), default=None)
+        if tail is not None and tail >= 1:
+            e = start + tail + 1
+            while e > start and doc[e - 1].lower_ in w.particles:
+                e -= 1
+            if e - start >= 2:
+                out.append(_Cand(start, e, "ORG", pattern=True))
+    return out
+
+
+def _clean(doc: Doc, c: _Cand) -> _Cand | None:
+    """Strip determiners, titles and possessives; None for junk."""
+    w = kind_words()
+    s, e = c.start, c.end
+    # "Lebanon's Hezbollah": keep what follows the possessive
+    for k in range(s, e):
+        if doc[k].tag_ == "POS" or doc[k].lower_ in ("'s", "\u2019s"):
+            s = k + 1
+    while e > s and (doc[e - 1].is_punct or doc[e - 1].tag_ == "POS"):
+        e -= 1
+    while s < e and (doc[s].lower_ in _DETS or doc[s].is_punct):
+        s += 1
+    words = [_key(t.text) for t in doc[s:e]]
+    if c.label == "PERSON" and not _designated(words):
+        while s < e - 1 and _key(doc[s].text) in w.titles and _is_cap(doc[s + 1]):
+            s += 1
+    span = doc[s:e]
+    text = span.text
+    if not text or "\n" in text or not any(ch.isalpha() for ch in text):
+        return None
+    keys = [_key(t.text) for t in span]
+    if all(k in w.titles or k in _DETS for k in keys):
+        return None
+    if e - s == 1 and (not span[0].text[:1].isupper() or span[0].like_num):
+        return None
+    if e - s == 1 and len(text) < 2:
+        return None
+    return _Cand(s, e, c.label, c.pattern)
+
+
+def _candidates(doc: Doc) -> list[_Cand]:
+    base = [_Cand(e.start, e.end, _LABELS[e.label_]) for e in doc.ents if e.label_ in _LABELS]
+    for p in _pattern_cands(doc):
+        overl = [b for b in base if b.start < p.end and p.start < b.end]
+        if any(b.label == "ORG" and b.end == p.end and b.start <= p.start for b in overl):
+            continue
+        # a leading country or nationality stays its own entity ("Iraqi" + "Kataib X")
+        lead_gpe = [b for b in overl if b.start == p.start and b.label in ("GPE", "NORP") and b.end < p.end - 1]
+        if lead_gpe and not any(b.label == "ORG" for b in overl):
+            p.start = lead_gpe[0].end
+        base = [b for b in base if not (b.start < p.end and p.start < b.end) or b in lead_gpe]
+        base.append(p)
+    base.sort(key=lambda c: c.start)
+    out = []
+    for c in base:
+        cleaned = _clean(doc, c)
+        if cleaned is not None:
+            out.append(cleaned)
+    return out
+
+
+def _kind_from_words(words: list[str], context: bool) -> tuple[str, str] | None:
+    for kind, typ, names, ctx in kind_words().kinds:
+        pool = ctx if context else names
+        if any(wd in pool for wd in words) or (not context and " ".join(words) in pool):
+            return kind, typ
+    return None
+
+
+def _described_by(doc: Doc, span: Span) -> list[Token]:
+    """Nouns that describe a mention: its appositions, the noun it is in apposition to, a noun
+    right before it ("the broadcaster X"), and the attribute of a copula ("X is a militia")."""
+    root = span.root
+    out = [c for c in root.children if c.dep_ == "appos" and not c.ent_type_]
+    if root.dep_ == "appos" and not root.head.ent_type_:
+        out.append(root.head)
+    if span.start > 0:
+        prev = doc[span.start - 1]
+        if prev.pos_ == "NOUN" and prev.head.i in range(span.start, span.end):
+            out.append(prev)
+    if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        out.extend(c for c in root.head.children if c.dep_ == "attr")
+    return out
+
+
+def _surname_owner(words: list[str], persons: dict[str, list[int]]) -> int | None:
+    owners = persons.get(words[-1]) if len(words) == 1 else None
+    if owners and len(set(owners)) == 1:
+        return owners[0]
+    return None
+
+
+def extract_entities(doc: Doc) -> list[DocEntity]:
+    """Group the named mentions of `doc` into entities, in order of first mention."""
+    w = kind_words()
+    heads = _headline_lines(doc)
+    cands = _candidates(doc)
+
+    def in_headline(c: _Cand) -> bool:
+        a = doc[c.start].idx
+        return any(lo <= a < hi for lo, hi in heads)
+
+    body_names = {normalise(doc[c.start:c.end].text) for c in cands if not in_headline(c)}
+    cands = [c for c in cands if not in_headline(c) or normalise(doc[c.start:c.end].text) in body_names]
+
+    groups: list[_Group] = []
+    by_name: dict[str, int] = {}
+    by_fold: dict[tuple[str, str], int] = {}
+    persons: dict[str, list[int]] = {}  # folded surname -> person groups
+    acronyms: dict[str, int] = {}
+    span_group: dict[tuple[int, int], int] = {}
+
+    def add(c: _Cand, gi: int) -> None:
+        g = groups[gi]
+        g.spans.append((c.start, c.end))
+        g.label_votes[c.label] += 3 if c.pattern else 1
+        span_group[(c.start, c.end)] = gi
+        if c.pattern:
+            g.forced_type = "ORG"
+
+    for c in cands:
+        span = doc[c.start:c.end]
+        text = span.text
+        norm = normalise(text)
+        folded = fold_words(text)
+        gtype = "PERSON" if c.label == "PERSON" else ("ORG" if c.label in ("ORG", "NORP") else c.label)
+        gi = by_name.get(norm)
+        if gi is None and _ACRONYM.match(text):
+            gi = acronyms.get(text)
+        if gi is None and len(folded) == 1 and c.label in ("PERSON", "LOC", "ORG", "FAC") and not c.pattern:
+            gi = _surname_owner(list(folded), persons)
+        if gi is None and folded:
+            gi = by_fold.get((gtype, " ".join(folded)))
+        if gi is None:
+            gi = len(groups)
+            groups.append(_Group())
+        add(c, gi)
+        by_name.setdefault(norm, gi)
+        if folded:
+            by_fold.setdefault((gtype, " ".join(folded)), gi)
+        if c.label == "PERSON" and len(folded) >= 2:
+            persons.setdefault(folded[-1], []).append(gi)
+        if c.end - c.start >= 2 and c.label != "PERSON":
+            # acronym defined right after the name, or initials used later
+            nxt = c.end
+            if nxt + 2 < len(doc) + 1 and nxt < len(doc) and doc[nxt].text == "(" and nxt + 2 < len(doc) and doc[nxt + 2].text == ")":
+                acr = doc[nxt + 1].text
+                if _ACRONYM.match(acr):
+                    acronyms.setdefault(acr, gi)
+                    groups[gi].aliases.append(acr)
+            initials = "".join(t.text[0] for t in span if t.lower_ not in w.particles and t.text[:1].isupper())
+            if len(initials) >= 3:
+                acronyms.setdefault(initials.upper(), gi)
+
+    _aliases_from_aka(doc, groups, span_group, by_name)
+    _acronym_mentions(doc, groups, acronyms, span_group)
+    return [_finish(doc, g) for g in groups if g.spans]
+
+
+def _aliases_from_aka(doc: Doc, groups: list[_Group], span_group: dict[tuple[int, int], int],
+                      by_name: dict[str, int]) -> None:
+    """'X (also known as Y)', 'X, known as Y', 'X (Y)' after a person: Y joins X's entity."""
+    starts = {s: (s, e) for s, e in span_group}
+    for m in _AKA.finditer(doc.text):
+        tok = doc.char_span(m.end(), m.end(), alignment_mode="expand")
+        if tok is None:
+            continue
+        at = tok.start
+        alias_span = starts.get(at)
+        if alias_span is None:
+            continue
+        alias_g = span_group[alias_span]
+        sent = doc[at].sent
+        alias_text = doc[alias_span[0]:alias_span[1]].text
+        personal = groups[alias_g].label_votes.most_common(1)[0][0] == "PERSON" or alias_text[:3].lower() in ("al-", "el-", "abu")
+        owner = None
+        for (s, e), gi in sorted(span_group.items(), reverse=True):
+            if e <= at and s >= sent.start and gi != alias_g:
+                top = groups[gi].label_votes.most_common(1)[0][0]
+                if (top == "PERSON") == personal:
+                    owner = gi
+                    break
+        if owner is not None:
+            _merge(groups, span_group, by_name, alias_g, owner)
+            groups[owner].aliases.append(alias_text)
+    # "X (Y)" right after a person: Y is another name of X
+    for (s, e), gi in sorted(span_group.items()):
+        top = groups[gi].label_votes.most_common(1)[0][0] if groups[gi].spans else None
+        if top != "PERSON" or e >= len(doc) or doc[e].text != "(":
+            continue
+        inner = starts.get(e + 1)
+        if inner and inner[1] < len(doc) and doc[inner[1]].text == ")":
+            other = span_group[inner]
+            if other != gi and groups[other].label_votes.most_common(1)[0][0] == "PERSON":
+                _merge(groups, span_group, by_name, other, gi)
+                groups[gi].aliases.append(doc[inner[0]:inner[1]].text)
+
+
+def _merge(groups: list[_Group], span_group: dict[tuple[int, int], int], by_name: dict[str, int],
+           src: int, dst: int) -> None:
+    if src == dst:
+        return
+    g, d = groups[src], groups[dst]
+    d.spans.extend(g.spans)
+    d.aliases.extend(g.aliases)
+    for sp in g.spans:
+        span_group[sp] = dst
+    for k, v in list(by_name.items()):
+        if v == src:
+            by_name[k] = dst
+    g.spans, g.aliases = [], []
+    g.label_votes.clear()
+
+
+def _acronym_mentions(doc: Doc, groups: list[_Group], acronyms: dict[str, int],
+                      span_group: dict[tuple[int, int], int]) -> None:
+    """Acronym tokens the model missed become mentions of the entity they abbreviate."""
+    if not acronyms:
+        return
+    taken = {i for s, e in span_group for i in range(s, e)}
+    for t in doc:
+        if t.i in taken or t.text not in acronyms:
+            continue
+        gi = acronyms[t.text]
+        if groups[gi].spans:
+            groups[gi].spans.append((t.i, t.i + 1))
+            span_group[(t.i, t.i + 1)] = gi
+
+
+def _finish(doc: Doc, g: _Group) -> DocEntity:
+    w = kind_words()
+    spans = sorted(set(g.spans))
+    texts = [doc[s:e].text for s, e in spans]
+    typ = g.forced_type
+    if typ is None:
+        typ = g.label_votes.most_common(1)[0][0]
+        # the small model often tags towns ORG; one GPE/LOC reading of an undesignated name wins
+        if typ == "ORG":
+            place = [lab for lab in ("GPE", "LOC") if g.label_votes[lab]]
+            if place:
+                typ = place[0]
+    full = [t for t in texts if not _ACRONYM.match(t)] or texts
+    name = max(full, key=lambda t: (len(fold_words(t)), len(t), -texts.index(t)))
+    words = [_key(x) for x in name.split()]
+    kind = None
+    role = None
+    for s, e in spans:
+        for noun in _described_by(doc, doc[s:e]):
+            lemma = noun.lemma_.lower()
+            if lemma in w.places and g.forced_type is None and typ in ("PERSON", "ORG", "NORP"):
+                typ = "GPE"  # "X, a city in Y"
+                continue
+            if lemma in w.roles and typ != "ORG" or (typ == "PERSON" and lemma in w.roles):
+                role = role or lemma
+                continue
+            hit = _kind_from_words([lemma], context=True)
+            if hit and kind is None:
+                kind, ktype = hit
+                if typ in ("PERSON", "GPE", "LOC", "FAC") and g.forced_type is None:
+                    typ = ktype  # "X, a militia backed by Y": not a person, whatever the model says
+        if s > 0 and typ == "PERSON" and role is None and _key(doc[s - 1].text) in w.roles:
+            role = _key(doc[s - 1].text)
+    if typ != "ORG" and g.forced_type is None and _designated(words):
+        typ = "ORG"
+    if role and typ in ("GPE", "LOC", "FAC", "NORP") and len(words) >= 2:
+        typ = "PERSON"
+    media = next((names for k, _, names, _ in w.kinds if k == "media"), frozenset())
+    if typ == "PERSON" and len(words) >= 2 and (words[-1] in media or _designated(words)):
+        typ = "ORG"  # "Border Dispatch": a masthead the model took for a person
+    if typ == "PERSON":
+        kind = role
+    elif kind is None and typ in ("ORG", "NORP", "FAC", "OTHER"):
+        hit = _kind_from_words(words, context=False)
+        kind = hit[0] if hit else None
+    aliases = []
+    for t in [*texts, *g.aliases]:
+        if t != name and t not in aliases:
+            aliases.append(t)
+    mentions = tuple(sorted({(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in spans}))
+    return DocEntity(name=name, type=typ, kind=kind, aliases=tuple(aliases), mentions=mentions)

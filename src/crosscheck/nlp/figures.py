@@ -1,0 +1,376 @@
+"""Figures: numbers in a parsed text that count something, what they count and what happened.
+
+`extract_figures(doc)` finds number phrases with `numbers.find_numbers`, drops those that are
+not counts (ages, years, dates, times, percentages, ordinals, labels such as "Day 24",
+measurements), and reads from the dependency parse the counted thing ("490 demonstrators"),
+the category of what happened to it ("left ... dead" -> killed) and breakdowns ("Of these,
+5,777 were protesters" -> part of the total before). The lexicon is
+`data/figure_categories.yaml`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from crosscheck.nlp.numbers import NumberMatch, find_numbers
+
+__all__ = ["CATEGORIES", "FigureMention", "extract_figures"]
+
+CATEGORIES = (
+    "killed", "injured", "arrested", "missing", "displaced", "deployed", "executed",
+    "under_investigation", "protests", "locations", "money", "duration", "other",
+)  # fmt: skip
+_PEOPLE_CATEGORIES = frozenset(CATEGORIES[:8])
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FigureMention:
+    """A count found in a Doc: character offsets into `doc.text`, value and what it counts."""
+
+    start: int
+    end: int
+    value: float
+    low: float | None
+    high: float | None
+    qualifier: str | None
+    category: str
+    what: str
+    what_start: int
+    what_end: int
+    sentence_start: int
+    sentence_end: int
+    part_of_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    word_category: dict[str, str]
+    forces: frozenset[str]
+    locations: frozenset[str]
+    duration: frozenset[str]
+    under_nouns: frozenset[str]
+    under_verbs: frozenset[str]
+    labels: frozenset[str]
+    units: frozenset[str]
+    capacity: frozenset[str]
+    age_bound: frozenset[str]
+    part_openers: tuple[str, ...]
+    part_inline: tuple[str, ...]
+    experience: frozenset[str]
+    money: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    raw = resources.files("crosscheck.data").joinpath("figure_categories.yaml").read_text("utf-8")
+    d: dict[str, Any] = yaml.safe_load(raw)
+    word_category: dict[str, str] = {}
+    for cat, spec in d["categories"].items():
+        if cat not in CATEGORIES:
+            raise ValueError(f"figure_categories.yaml: unknown category {cat!r}")
+        for w in spec["words"]:
+            word_category.setdefault(str(w).lower(), cat)
+
+    def s(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in d[key])
+
+    return _Lexicon(
+        word_category, s("forces"), s("locations"), s("duration"),
+        s("under_investigation_nouns"), s("under_investigation_verbs"), s("labels"), s("units"),
+        s("capacity"), s("age_bound_words"),
+        tuple(str(w).lower() for w in d["part_openers"]),
+        tuple(str(w).lower() for w in d["part_inline"]),
+        s("experience_verbs"), s("money"),
+    )  # fmt: skip
+
+
+_LEX = _lexicon()
+_SUBJ_OBJ = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "oprd", "obj", "dative"})
+_MOD_DEPS = frozenset({"amod", "acl", "oprd", "acomp", "relcl", "advcl"})
+_LEVEL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "dep"})
+
+
+def _lemma(t: Token) -> str:
+    return t.lemma_.lower() if t.lemma_ else t.lower_
+
+
+def _cat(t: Token, target: Token | None) -> str | None:
+    """The category a single word signals, with `deployed` limited to armed people."""
+    cat = _LEX.word_category.get(_lemma(t)) or _LEX.word_category.get(t.lower_)
+    if cat == "deployed" and target is not None and _lemma(target) not in _LEX.forces:
+        return None
+    return cat
+
+
+def _under_investigation(tokens: list[Token]) -> Token | None:
+    """A token saying "under investigation/review" or "being verified" among `tokens`' children."""
+    for t in tokens:
+        for c in t.children:
+            if c.lower_ == "under" and any(_lemma(g) in _LEX.under_nouns for g in c.children):
+                return c
+            if _lemma(c) in _LEX.under_verbs and any(a.lower_ == "being" for a in c.children):
+                return c
+    return None
+
+
+def _verb_of(t: Token) -> Token | None:
+    """The verb (or noun) governing `t` through subject/object, conj or preposition links."""
+    seen = 0
+    while seen < 6:
+        seen += 1
+        if t.dep_ == "conj" or t.dep_ == "appos":
+            t = t.head
+            continue
+        if t.dep_ in _SUBJ_OBJ or t.dep_ in ("pobj", "dep", "npadvmod", "ROOT"):
+            if t.dep_ == "pobj":
+                return t.head.head if t.head.head.i != t.head.i else None
+            return t.head if t.dep_ != "ROOT" else t
+        return t.head if t.head.i != t.i else None
+    return None
+
+
+def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Token | None]:
+    """(category, the noun to report as `what` when there is no counted noun)."""
+    thing = target if target is not None else n
+    anchor = n if target is not None and target.head.head.i == n.i else thing  # "hundreds of fighters"
+    # 2. "deaths still under investigation", "deaths remain under investigation"
+    verb = _verb_of(anchor)
+    probe = [thing] + ([verb] if verb is not None and anchor.dep_ in ("nsubj", "nsubjpass") else [])
+    if _under_investigation(probe) is not None:
+        return "under_investigation", None
+    # 3. adjectives and participles on the counted thing
+    for c in thing.children:
+        if c.dep_ in _MOD_DEPS and c.i not in core and (cat := _cat(c, target)):
+            return cat, None
+    # 4. the counted noun itself
+    if target is not None and (cat := _cat(target, target)) and cat != "deployed":
+        return cat, None
+    # 5. the governing verb, its predicates, and raising chains ("are believed to have entered")
+    if verb is not None:
+        if verb.pos_ in ("NOUN", "PROPN") and verb.i != thing.i:
+            # "arrests near 42,000", "the number of seriously injured at 11,009"
+            for w in [verb, *verb.children, *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]:
+                if w.i not in core and (cat := _cat(w, target)):
+                    return cat, (w if w.pos_ in ("NOUN", "PROPN") else verb)
+        chain = [verb]
+        for v in chain:
+            if len(chain) < 5:
+                chain.extend(c for c in v.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"))
+        if _lemma(verb) in _LEX.capacity:
+            return "other", None
+        for v in chain:
+            if v.i != thing.i and (cat := _cat(v, target)):
+                return cat, (v if target is None else None)
+            for c in v.children:
+                if c.dep_ in ("oprd", "acomp") and (cat := _cat(c, target)):
+                    return cat, (c if target is None else None)
+        if target is None or anchor.dep_ == "pobj" or _lemma(verb) in _LEX.experience:
+            # a bare level: "arrests have risen to 26,314", "put total arrests at 41,880"
+            for c in verb.children:
+                if c.dep_ in _LEVEL_DEPS and c.i != anchor.i and c.i not in core:
+                    for w in [*c.children, c, *(g for p in c.children if p.dep_ == "prep" for g in p.children)]:
+                        if w.i not in core and (cat := _cat(w, target)):
+                            keep = w.dep_ == "compound" or w.pos_ not in ("NOUN", "PROPN")
+                            return cat, (c if keep or target is not None else w)
+    # 6. other words before the counted noun ("protest-related incidents")
+    if target is not None:
+        for w in target.subtree:
+            if w.i < target.i and w.i not in core and (cat := _cat(w, target)) and cat != "deployed":
+                return cat, None
+    # bare number that is subject of "were protesters": report the attribute
+    if target is None:
+        doc = n.doc
+        for k in range(n.i + 1, min(len(doc), n.i + 5)):
+            if doc[k].dep_ == "attr" and doc[k].pos_ in ("NOUN", "PROPN"):
+                return "other", doc[k]
+    return "other", None
+
+
+def _phrase(head: Token, core: set[int]) -> tuple[int, int]:
+    """Character span of a noun with its left modifiers, leaving out the number and determiners."""
+    doc = head.doc
+    inside = {head.i}
+    start = head.i
+    for k in range(head.i - 1, max(-1, head.i - 8), -1):
+        t = doc[k]
+        if t.i in core or t.head.i not in inside and not (t.head.i < head.i and t.head.i > t.i):
+            break
+        if t.dep_ in ("amod", "compound", "nmod", "npadvmod", "advmod") or (t.is_punct and t.text == "-"):
+            inside.add(k)
+            start = k
+        else:
+            break
+    return doc[start].idx, head.idx + len(head.text)
+
+
+def _is_not_count(n: Token, m: NumberMatch, target: Token | None, prev: Token | None) -> bool:
+    """Ages, years, dates, labels, measurements and capacities (see the module docstring)."""
+    if m.note in ("percent", "age", "date", "ordinal"):
+        return True
+    if m.note == "year" and (target is None or n.ent_type_ == "DATE" or target.tag_ != "NNS"):
+        return True
+    if prev is not None and (prev.lower_ in _LEX.labels or prev.text in ("#", "No.")) and (
+        target is None or target.i < n.i
+    ) and m.qualifier is None:
+        return True
+    if m.kind == "words" and m.value == 1 and n.dep_ != "nummod":
+        return True  # "one of them", "no one"
+    after = n.doc[n.i + 1] if n.i + 1 < len(n.doc) else None
+    if after is not None and (after.lower_ in _LEX.units or _lemma(after) in _LEX.units):
+        if not (target is not None and target.i > after.i):
+            return True
+    if target is not None and _lemma(target) in _LEX.units:
+        return True
+    if n.ent_type_ == "TIME" and (target is None or _lemma(target) not in _LEX.duration):
+        return True
+    # "minors under 18": a bound on age, the number counts nothing
+    qual = (m.qualifier_text or "").lower()
+    if target is None and qual in _LEX.age_bound and m.value <= 21 and n.dep_ == "pobj":
+        if n.head.pos_ in ("ADP", "SCONJ") and n.head.head.pos_ in ("NOUN", "PRON", "PROPN"):
+            return True
+    # "Ahmed Karimi, 23, was arrested": an age in apposition
+    if target is None and m.value < 120 and n.dep_ in ("appos", "npadvmod", "amod"):
+        if prev is not None and prev.text == "," and n.head.ent_type_ == "PERSON":
+            return True
+    return False
+
+
+def _number_token(doc: Doc, m: NumberMatch) -> tuple[Token, set[int]] | None:
+    span = doc.char_span(m.num_start, m.num_end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    core = {t.i for t in span}
+    heads = [t for t in span if t.head.i not in core or t.head.i == t.i]
+    return (heads[-1] if heads else span[-1]), core
+
+
+def _target(n: Token, core: set[int]) -> Token | None:
+    """The counted noun: the head of a nummod, or the object of a partitive "27 of the cities"."""
+    if n.dep_ in ("nummod", "quantmod", "compound", "amod") and n.head.pos_ in ("NOUN", "PROPN") and n.head.i not in core:
+        return n.head
+    for c in n.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"):
+                    return g
+    return None
+
+
+def _part_cue(text: str, sent: Span, m: NumberMatch) -> str | None:
+    """'opener' if the sentence opens with a breakdown cue, 'inline' if one precedes `m`."""
+    head = text[sent.start_char : sent.start_char + 40].lower().lstrip(" \"'“")
+    if any(head.startswith(c) for c in _LEX.part_openers):
+        return "opener"
+    before = text[max(sent.start_char, m.start - 24) : m.start].lower()
+    after = text[m.end : m.end + 12].lower()
+    if any(before.rstrip(" ,:").endswith(c) for c in _LEX.part_inline) or after.startswith(" of them"):
+        return "inline"
+    return None
+
+
+def extract_figures(doc: Doc) -> list[FigureMention]:
+    """Every number in `doc` that counts something, in text order."""
+    out: list[FigureMention] = []
+    cues: list[str | None] = []
+    sents = list(doc.sents)  # Token.sent walks the Doc each time: look sentences up by index
+    starts = [s.start for s in sents]
+    text = doc.text  # Doc.text joins every token on each access
+    for m in find_numbers(text):
+        got = _number_token(doc, m)
+        if got is None:
+            continue
+        n, core = got
+        qual_span = doc.char_span(m.start, m.num_start, alignment_mode="expand")
+        if qual_span is not None:
+            core |= {t.i for t in qual_span}
+        target = _target(n, core)
+        first = min(core)
+        prev = doc[first - 1] if first > 0 else None
+        if _is_not_count(n, m, target, prev):
+            continue
+        what_tok: Token | None = None
+        if m.currency:
+            category = "money"
+            core_text = text[m.num_start : m.num_end]
+            k = core_text.find(m.currency)
+            ws = m.num_start + max(k, 0)
+            we = ws + len(m.currency) if k >= 0 else m.num_end
+            what = text[ws:we]
+            out.append(_mention(m, _sent(sents, starts, n), category, what, ws, we))
+            cues.append(None)
+            continue
+        if target is not None and _lemma(target) in _LEX.money:
+            category = "money"
+        elif target is not None and _lemma(target) in _LEX.duration:
+            category = "duration"
+        elif target is not None and _lemma(target) in _LEX.locations:
+            total = target.i == n.head.i and any(c.lower_ == "all" or c.dep_ == "poss" for c in target.children)
+            category = "other" if total else "locations"
+        else:
+            category, what_tok = _classify(n, target, core)
+        noun = target or what_tok
+        if noun is not None:
+            ws, we = _phrase(noun, core)
+            if category == "under_investigation" and target is not None:
+                inv = _under_investigation([target])
+                if inv is not None:
+                    we = max(we, inv.right_edge.idx + len(inv.right_edge.text))
+                    ws = min(ws, target.idx)
+        else:
+            ws, we = n.idx, n.idx + len(n.text)
+            for c in n.children:
+                if c.dep_ in _MOD_DEPS and c.i not in core and c.i > n.i:
+                    ws, we = c.idx, c.idx + len(c.text)
+                    break
+        sent = _sent(sents, starts, n)
+        out.append(_mention(m, sent, category, text[ws:we], ws, we))
+        cues.append(_part_cue(text, sent, m))
+    return _link_parts(out, cues)
+
+
+def _sent(sents: list[Span], starts: list[int], n: Token) -> Span:
+    return sents[bisect_right(starts, n.i) - 1]
+
+
+def _mention(m: NumberMatch, sent: Span, category: str, what: str, ws: int, we: int) -> FigureMention:
+    return FigureMention(
+        start=m.start, end=m.end, value=m.value, low=m.low, high=m.high, qualifier=m.qualifier,
+        category=category, what=what, what_start=ws, what_end=we,
+        sentence_start=sent.start_char, sentence_end=sent.end_char,
+    )  # fmt: skip
+
+
+def _link_parts(figs: list[FigureMention], cues: list[str | None]) -> list[FigureMention]:
+    """Point breakdown figures at the total they break down; parts inherit its category."""
+    out = list(figs)
+    for i, (f, cue) in enumerate(zip(figs, cues)):
+        if cue is None:
+            continue
+        total: int | None = None
+        for j in range(i - 1, -1, -1):
+            g = out[j]
+            if cue == "opener" and g.sentence_start == f.sentence_start:
+                continue
+            if cues[j] is not None and g.sentence_start == f.sentence_start:
+                continue
+            if cue == "inline" and g.sentence_start != f.sentence_start:
+                break
+            if g.category in _PEOPLE_CATEGORIES or (g.category == "other" and g.value > f.value):
+                total = j
+                break
+            if cue == "opener" and g.sentence_end < f.sentence_start - 400:
+                break
+        if total is None or out[total].value < f.value:
+            continue
+        category = f.category
+        if category == "other" and out[total].category in _PEOPLE_CATEGORIES:
+            category = out[total].category
+        out[i] = replace(f, part_of_index=total, category=category)
+    return out
