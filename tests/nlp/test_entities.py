@@ -26,8 +26,10 @@ def _find(ents: list[DocEntity], name: str) -> DocEntity:
 
 
 def test_entities_acronym_defined_in_text_is_alias(nlp):
-    text = ("The Rapid Support Forces (RSF) shelled El Fasher on Monday. "
-            "Residents said RSF fighters looted the market.")
+    text = (
+        "The Rapid Support Forces (RSF) shelled El Fasher on Monday. "
+        "Residents said RSF fighters looted the market."
+    )
     _, ents = _ents(nlp, text)
     rsf = _find(ents, "Rapid Support Forces")
     assert "RSF" in rsf.aliases
@@ -38,8 +40,10 @@ def test_entities_acronym_defined_in_text_is_alias(nlp):
 
 
 def test_entities_surname_joins_full_name(nlp):
-    text = ("Abdel Fattah al-Burhan, the army chief, met envoys in Port Sudan. "
-            "Burhan said talks would resume.")
+    text = (
+        "Abdel Fattah al-Burhan, the army chief, met envoys in Port Sudan. "
+        "Burhan said talks would resume."
+    )
     _, ents = _ents(nlp, text)
     person = _find(ents, "Abdel Fattah al-Burhan")
     assert person.type == "PERSON"
@@ -55,16 +59,20 @@ def test_entities_titles_stripped_from_person(nlp):
 
 
 def test_entities_also_known_as_alias(nlp):
-    text = ("Abu Bakr al-Baghdadi (also known as Ibrahim Awad) led the group for years. "
-            "Officials said al-Baghdadi had moved often.")
+    text = (
+        "Abu Bakr al-Baghdadi (also known as Ibrahim Awad) led the group for years. "
+        "Officials said al-Baghdadi had moved often."
+    )
     _, ents = _ents(nlp, text)
     person = _find(ents, "Ibrahim Awad")
-    assert "al-Baghdadi" in person.aliases or "Abu Bakr al-Baghdadi" == person.name
+    assert "al-Baghdadi" in person.aliases or person.name == "Abu Bakr al-Baghdadi"
 
 
 def test_entities_transliterated_group_name_recovered(nlp):
-    text = ("Fighters from Liwa Fatemiyoun and Saraya al-Khorasani crossed the border, "
-            "along with the Zainabiyoun Brigades.")
+    text = (
+        "Fighters from Liwa Fatemiyoun and Saraya al-Khorasani crossed the border, "
+        "along with the Zainabiyoun Brigades."
+    )
     _, ents = _ents(nlp, text)
     names = {e.name: e for e in ents}
     assert "Liwa Fatemiyoun" in names
@@ -84,8 +92,10 @@ def test_entities_possessive_keeps_organisation(nlp):
 
 
 def test_entities_kind_from_apposition(nlp):
-    text = ("The Sinaloa Cartel, a criminal group, and the broadcaster Radio Okapi "
-            "reported clashes. Hay'at Tahrir al-Sham, a militia backed by Turkey, denied it.")
+    text = (
+        "The Sinaloa Cartel, a criminal group, and the broadcaster Radio Okapi "
+        "reported clashes. Hay'at Tahrir al-Sham, a militia backed by Turkey, denied it."
+    )
     _, ents = _ents(nlp, text)
     assert _find(ents, "Radio Okapi").kind == "media"
 
@@ -100,8 +110,10 @@ def test_entities_no_junk(nlp):
 
 
 def test_entities_distinct_groups_sharing_a_word_stay_apart(nlp):
-    text = ("Hamas and the Palestinian Islamic Jihad fired rockets, while the Al-Aqsa Martyrs "
-            "Brigades claimed a shooting. Hamas later denied involvement.")
+    text = (
+        "Hamas and the Palestinian Islamic Jihad fired rockets, while the Al-Aqsa Martyrs "
+        "Brigades claimed a shooting. Hamas later denied involvement."
+    )
     _, ents = _ents(nlp, text)
     hamas = _find(ents, "Hamas")
     assert len(hamas.mentions) == 2

@@ -46,9 +46,13 @@ def test_numbers_qualifiers(text: str, qualifier: str | None) -> None:
 
 
 def test_numbers_vague_amounts_have_ranges() -> None:
-    found = find_numbers("Dozens of villages flooded, hundreds were hurt and tens of thousands fled.")
+    found = find_numbers(
+        "Dozens of villages flooded, hundreds were hurt and tens of thousands fled."
+    )
     assert [(m.low, m.high, m.kind) for m in found] == [
-        (24, 99, "vague"), (200, 999, "vague"), (20_000, 99_999, "vague")
+        (24, 99, "vague"),
+        (200, 999, "vague"),
+        (20_000, 99_999, "vague"),
     ]
     assert find_numbers("several hundred volunteers")[0].low == 300
     assert find_numbers("The scores were level at half time.") == []
@@ -70,8 +74,14 @@ def test_numbers_notes_mark_non_counts() -> None:
     )
     notes = [(m.value, m.note) for m in find_numbers(text)]
     assert notes == [
-        (37, "age"), (23, "age"), (45, "percent"), (12, "percent"), (2019, "year"),
-        (28, "date"), (6, "date"), (8, "date"),
+        (37, "age"),
+        (23, "age"),
+        (45, "percent"),
+        (12, "percent"),
+        (2019, "year"),
+        (28, "date"),
+        (6, "date"),
+        (8, "date"),
     ]
 
 

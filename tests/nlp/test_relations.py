@@ -26,8 +26,11 @@ def _rels(nlp: spacy.language.Language, text: str) -> set[tuple[str, str, str]]:
 
 
 def test_relations_components_of_umbrella(nlp):
-    rels = _rels(nlp, "Fighters came from Liwa Fatemiyoun, Saraya al-Khorasani and the "
-                      "Zainabiyoun Brigades, all components of the Axis Coordination Council.")
+    rels = _rels(
+        nlp,
+        "Fighters came from Liwa Fatemiyoun, Saraya al-Khorasani and the "
+        "Zainabiyoun Brigades, all components of the Axis Coordination Council.",
+    )
     for part in ("Liwa Fatemiyoun", "Saraya al-Khorasani", "Zainabiyoun Brigades"):
         assert (part, "part_of", "Axis Coordination Council") in rels
 
@@ -43,8 +46,10 @@ def test_relations_commander_of_is_leader(nlp):
 
 
 def test_relations_a_commander_in_the_same_group_is_member(nlp):
-    text = ("Yahya Sinwar, a senior figure in the political wing of Hamas, spoke first. "
-            "Marwan Issa, a commander in the same group, said nothing.")
+    text = (
+        "Yahya Sinwar, a senior figure in the political wing of Hamas, spoke first. "
+        "Marwan Issa, a commander in the same group, said nothing."
+    )
     rels = _rels(nlp, text)
     assert ("Yahya Sinwar", "member_of", "Hamas") in rels
     assert ("Marwan Issa", "member_of", "Hamas") in rels
@@ -57,7 +62,9 @@ def test_relations_led_by(nlp):
 
 
 def test_relations_spokesperson_for(nlp):
-    rels = _rels(nlp, "Maria Zakharova, spokeswoman for the Foreign Ministry, said the talks failed.")
+    rels = _rels(
+        nlp, "Maria Zakharova, spokeswoman for the Foreign Ministry, said the talks failed."
+    )
     assert ("Maria Zakharova", "spokesperson_of", "Foreign Ministry") in rels
 
 
@@ -68,8 +75,11 @@ def test_relations_backed_is_affiliated(nlp):
 
 
 def test_relations_unit_of_outer_organisation(nlp):
-    rels = _rels(nlp, "Mohammad Bagheri, the commander of the Aerospace Force of Iran's "
-                      "Revolutionary Guards, spoke on Monday.")
+    rels = _rels(
+        nlp,
+        "Mohammad Bagheri, the commander of the Aerospace Force of Iran's "
+        "Revolutionary Guards, spoke on Monday.",
+    )
     assert ("Aerospace Force", "part_of", "Revolutionary Guards") in rels
     assert ("Mohammad Bagheri", "leader_of", "Aerospace Force") in rels
 

@@ -242,3 +242,33 @@ def test_timex_spans_exact_on_any_text(text: str) -> None:
         assert text[t.start : t.end] == t.text
         if t.range is not None and t.range.start and t.range.end:
             assert t.range.start <= t.range.end
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "start", "end"),
+    [
+        ("Last week, crowds grew.", "Last week", "2026-01-19", "2026-01-25"),
+        ("Five years ago, the dam", "Five years ago", "2021-01-27", "2021-01-27"),
+        ("over the past two decades", "past two decades", "2006-01-27", "2026-01-27"),
+        ("within the next 48 hours", "next 48 hours", "2026-01-27", "2026-01-29"),
+        ("the end of last month", "end of last month", "2025-12-21", "2025-12-31"),
+    ],
+)
+def test_timex_calendar_arithmetic(text: str, span: str, start: str, end: str) -> None:
+    t = one(text)
+    assert t.text == span
+    assert t.range is not None and (t.range.start, t.range.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("a two-week curfew", "two-week"),
+        ("Twenty-four hours later", "Twenty-four hours"),
+        ("in the space of a few days", "a few days"),
+        ("for a day", "for a day"),
+    ],
+)
+def test_timex_word_number_durations(text: str, span: str) -> None:
+    t = one(text)
+    assert t.text == span and t.duration and t.range is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 
@@ -34,15 +35,28 @@ CONTAINMENT = 0.8
 
 
 def shingles(text: str) -> set[int]:
-    """Hashes of the text's overlapping five-word windows (lower-cased words)."""
+    """Hashes of the text's overlapping five-word windows (lower-cased words).
+
+    Each distinct word is hashed once (blake2b, stable across runs and machines); a window's
+    hash is a polynomial over its words' hashes, computed for all windows at once."""
     words = _WORD.findall(text.lower())
     if len(words) < SHINGLE:
         words = words + [""] * (SHINGLE - len(words))
-    out = set()
-    for i in range(len(words) - SHINGLE + 1):
-        h = hashlib.blake2b(" ".join(words[i : i + SHINGLE]).encode(), digest_size=8).digest()
-        out.add(int.from_bytes(h, "big"))
-    return out
+    hashes = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    span = len(words) - SHINGLE + 1
+    window = hashes[:span].copy()
+    with np.errstate(over="ignore"):  # arithmetic modulo 2**64 is the point
+        for offset in range(1, SHINGLE):
+            window = window * _MULTIPLIER + hashes[offset : offset + span]
+    return set(window.tolist())
+
+
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
 
 
 def signature(items: Iterable[int]) -> list[int]:

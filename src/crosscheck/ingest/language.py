@@ -11,6 +11,8 @@ from typing import Any
 
 __all__ = ["LANGUAGES", "detect_language"]
 
+# Characters read to tell the language: lingua is as sure on 1,000 as on the whole text.
+SAMPLE = 1000
 LANGUAGES = ("en", "ar", "fa", "ur", "fr", "de", "es", "ru", "tr", "uk", "he", "pt", "it", "zh")
 
 
@@ -24,7 +26,7 @@ def _detector() -> Any:
 
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language, or None when it cannot tell."""
-    sample = text[:2000]
+    sample = text[:SAMPLE]
     if not any(ch.isalpha() for ch in sample):
         return None
     found = _detector().detect_language_of(sample)

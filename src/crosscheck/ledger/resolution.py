@@ -12,18 +12,21 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from crosscheck.nlp.geocode import demonym_country
 from crosscheck.resolve.names import NameInfo, compare, name_keys
 from crosscheck.resolve.origins import ChainLink, origin_of
 from crosscheck.resolve.series import Point, falls, series_points
 from crosscheck.resolve.similarity import REFUTE_THRESHOLD, THRESHOLD, ClaimFeatures, idf_weight, similarity
 from crosscheck.resolve.stance import stance_of
-from crosscheck.resolve.status import Member, cluster_status
+from crosscheck.resolve.status import Member, Status, cluster_status
 from crosscheck.records import content_id
 
 __all__ = ["actor_names", "recompute_cluster", "resolve_document"]
 
 MAX_KEY_DF = 400      # keys in more claims than this are too common to find candidates with
-MAX_CANDIDATES = 200  # claims scored per new claim, the ones sharing most rare keys
+MAX_CANDIDATES = 60   # claims scored per new claim, the ones sharing most rare keys
+MAX_ENTITY_CANDIDATES = 60  # entities compared per new entity, the ones sharing most name keys
+PER_ACTOR = 3         # entities of one actor compared at most
 COMPATIBLE = {"GPE": {"GPE", "LOC"}, "LOC": {"GPE", "LOC", "FAC"}, "FAC": {"FAC", "LOC"}}
 
 
@@ -72,13 +75,16 @@ def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
             continue
         marks = ",".join("?" * len(keys))
         cands = conn.execute(
-            f"SELECT DISTINCT e.*, a.actor FROM name_keys k JOIN entities e ON e.id = k.entity "
-            f"JOIN actors a ON a.entity = e.id WHERE k.key IN ({marks}) AND e.doc != ? ORDER BY e.rowid LIMIT 200",
-            [*keys, doc]).fetchall()
+            f"SELECT e.*, a.actor, count(*) AS shared FROM name_keys k JOIN entities e ON e.id = k.entity "
+            f"JOIN actors a ON a.entity = e.id WHERE k.key IN ({marks}) AND e.doc != ? "
+            f"GROUP BY e.id ORDER BY shared DESC, e.rowid LIMIT ?",
+            [*keys, doc, MAX_ENTITY_CANDIDATES]).fetchall()
         mine = row["id"]
+        tried: dict[str, int] = {}
         for cand in cands:
-            if not _types_fit(row["type"], cand["type"]):
+            if not _types_fit(row["type"], cand["type"]) or tried.get(cand["actor"], 0) >= PER_ACTOR:
                 continue
+            tried[cand["actor"]] = tried.get(cand["actor"], 0) + 1
             current = conn.execute("SELECT actor FROM actors WHERE entity=?", (mine,)).fetchone()[0]
             if cand["actor"] == current:
                 continue
@@ -112,26 +118,51 @@ def actor_names(conn: sqlite3.Connection, actors: Iterable[str]) -> dict[str, st
 
 # -- claims -------------------------------------------------------------------------------
 
-def _features(conn: sqlite3.Connection, claim: sqlite3.Row) -> ClaimFeatures:
-    entity_ids = json.loads(claim["entities"])
-    actors = set()
-    if entity_ids:
-        marks = ",".join("?" * len(entity_ids))
-        actors = {r[0] for r in conn.execute(f"SELECT actor FROM actors WHERE entity IN ({marks})", entity_ids)}
-    places = set()
-    place_ids = json.loads(claim["places"])
-    if place_ids:
-        marks = ",".join("?" * len(place_ids))
-        places = {r[0] or f"name:{r[1].lower()}" for r in
-                  conn.execute(f"SELECT gazetteer_id, name FROM places WHERE id IN ({marks})", place_ids)}
-    figures = {(r[0], float(r[1])) for r in conn.execute(
-        "SELECT category, value FROM figures WHERE claim=? AND part_of IS NULL", (claim["id"],))}
-    dates = set()
-    if claim["when_start"] and claim["when_precision"] == "day":
-        dates.add(f"{claim['when_start']}/{claim['when_end']}")
-    return ClaimFeatures(id=claim["id"], doc=claim["doc"], terms=frozenset(json.loads(claim["terms"])),
-                         actors=frozenset(actors), places=frozenset(places), figures=frozenset(figures),
-                         dates=frozenset(dates), polarity=claim["polarity"], kind=claim["kind"])
+def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[ClaimFeatures]:
+    """Comparable features of many claims, with a few bulk queries."""
+    entity_ids = sorted({e for c in claims for e in json.loads(c["entities"])})
+    place_ids = sorted({p for c in claims for p in json.loads(c["places"])})
+    ids = [c["id"] for c in claims]
+    entity_info: dict[str, tuple[str, str | None]] = {}
+    for chunk in _chunks(entity_ids):
+        for entity, actor, type_, name in conn.execute(
+                f"SELECT a.entity, a.actor, e.type, e.name FROM actors a JOIN entities e ON e.id = a.entity "
+                f"WHERE a.entity IN ({_marks(chunk)})", chunk):
+            entity_info[entity] = (actor, demonym_country(name) if type_ == "NORP" else None)
+    place_key: dict[str, str] = {}
+    for chunk in _chunks(place_ids):
+        for pid, gid, name in conn.execute(
+                f"SELECT id, gazetteer_id, name FROM places WHERE id IN ({_marks(chunk)})", chunk):
+            place_key[pid] = gid or f"name:{name.lower()}"
+    figures: dict[str, set[tuple[str, float]]] = {}
+    for chunk in _chunks(ids):
+        for claim, category, value in conn.execute(
+                f"SELECT claim, category, value FROM figures WHERE claim IN ({_marks(chunk)}) AND part_of IS NULL", chunk):
+            figures.setdefault(claim, set()).add((category, float(value)))
+    out = []
+    for c in claims:
+        actors, places = set(), set()
+        for e in json.loads(c["entities"]):
+            actor, country = entity_info.get(e, (None, None))
+            if actor:
+                actors.add(actor)
+            if country:
+                places.add(f"iso3166-1:{country}")
+        places |= {place_key[p] for p in json.loads(c["places"]) if p in place_key}
+        dates = {f"{c['when_start']}/{c['when_end']}"} if c["when_start"] and c["when_precision"] == "day" else set()
+        out.append(ClaimFeatures(id=c["id"], doc=c["doc"], terms=frozenset(json.loads(c["terms"])),
+                                 actors=frozenset(actors), places=frozenset(places),
+                                 figures=frozenset(figures.get(c["id"], set())), dates=frozenset(dates),
+                                 polarity=c["polarity"], kind=c["kind"]))
+    return out
+
+
+def _marks(items: list[str]) -> str:
+    return ",".join("?" * len(items))
+
+
+def _chunks(items: list[str], size: int = 500) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _chain(conn: sqlite3.Connection, claim: sqlite3.Row) -> list[ChainLink]:
@@ -155,18 +186,17 @@ def _root_outlet(conn: sqlite3.Connection, doc: str) -> str | None:
 
 
 def _candidates(conn: sqlite3.Connection, feats: ClaimFeatures) -> list[str]:
+    """Claims sharing at least two of this claim's rarer keys, those sharing most first."""
     keys = sorted(feats.keys())
     if not keys:
         return []
-    marks = ",".join("?" * len(keys))
     rare = [r[0] for r in conn.execute(
-        f"SELECT key FROM key_counts WHERE key IN ({marks}) AND n <= ? ORDER BY n LIMIT 16", [*keys, MAX_KEY_DF])]
+        f"SELECT key FROM key_counts WHERE key IN ({_marks(keys)}) AND n <= ? ORDER BY n LIMIT 16", [*keys, MAX_KEY_DF])]
     if not rare:
         return []
-    marks = ",".join("?" * len(rare))
     return [r[0] for r in conn.execute(
-        f"SELECT claim FROM claim_keys WHERE key IN ({marks}) AND claim != ? GROUP BY claim "
-        f"ORDER BY count(*) DESC LIMIT ?", [*rare, feats.id, MAX_CANDIDATES])]
+        f"SELECT claim FROM claim_keys WHERE key IN ({_marks(rare)}) AND claim != ? GROUP BY claim "
+        f"HAVING count(*) >= ? ORDER BY count(*) DESC LIMIT ?", [*rare, feats.id, min(2, len(rare)), MAX_CANDIDATES])]
 
 
 def _index_claim(conn: sqlite3.Connection, feats: ClaimFeatures) -> None:
@@ -177,11 +207,33 @@ def _index_claim(conn: sqlite3.Connection, feats: ClaimFeatures) -> None:
 
 
 def _key_weights(conn: sqlite3.Connection, feats: Iterable[ClaimFeatures]) -> dict[str, int]:
-    keys = set().union(*(f.keys() for f in feats))
-    if not keys:
-        return {}
-    marks = ",".join("?" * len(keys))
-    return {r[0]: r[1] for r in conn.execute(f"SELECT key, n FROM key_counts WHERE key IN ({marks})", list(keys))}
+    keys = sorted(set().union(*(f.keys() for f in feats)))
+    out: dict[str, int] = {}
+    for chunk in _chunks(keys):
+        out.update({r[0]: r[1] for r in conn.execute(f"SELECT key, n FROM key_counts WHERE key IN ({_marks(chunk)})", chunk)})
+    return out
+
+
+def _best_cluster(conn: sqlite3.Connection, feats: ClaimFeatures, stance: str, total: int) -> tuple[str | None, float, dict[str, object]]:
+    """The cluster of the most similar candidate claim above the bar, its score and why."""
+    cand_ids = _candidates(conn, feats)
+    if not cand_ids:
+        return None, 0.0, {}
+    rows = conn.execute(f"SELECT * FROM claims WHERE id IN ({_marks(cand_ids)}) AND kind = ?",
+                        [*cand_ids, feats.kind]).fetchall()
+    member = {r[0]: (r[1], r[2]) for r in conn.execute(
+        f"SELECT claim, cluster, stance FROM memberships WHERE claim IN ({_marks(cand_ids)})", cand_ids)}
+    others = [f for f in _features_of(conn, rows) if f.id in member]
+    weight = idf_weight(_key_weights(conn, [feats, *others]), total)
+    best: tuple[str | None, float, float, dict[str, object]] = (None, 0.0, 0.0, {})
+    for other in others:
+        cluster, other_stance = member[other.id]
+        sim = similarity(feats, other, weight)
+        bar = REFUTE_THRESHOLD if stance == "refutes" and other_stance == "supports" else THRESHOLD
+        margin = sim.score - bar
+        if margin >= 0 and (best[0] is None or margin > best[2]):
+            best = (cluster, sim.score, margin, {**sim.features, "with": other.id})
+    return best[0], best[1], best[3]
 
 
 def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
@@ -189,37 +241,27 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
     touched: set[str] = set()
     total = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
     outlet = _root_outlet(conn, doc)
-    for claim in conn.execute("SELECT * FROM claims WHERE doc=? ORDER BY start", (doc,)).fetchall():
+    claims = conn.execute("SELECT * FROM claims WHERE doc=? ORDER BY start", (doc,)).fetchall()
+    clustered = [c for c in claims if c["kind"] in ("assertion", "no_comment")]
+    features = {f.id: f for f in _features_of(conn, clustered)}
+    for claim in claims:
         origin = origin_of(_chain(conn, claim), outlet)
         conn.execute("INSERT OR REPLACE INTO claim_origins VALUES (?, ?, ?, ?)",
                      (claim["id"], origin.name, origin.kind, "[]"))
-        if claim["kind"] not in ("assertion", "no_comment"):
+        if claim["id"] not in features:
             continue
-        feats = _features(conn, claim)
+        feats = features[claim["id"]]
         stance = stance_of(polarity=claim["polarity"], certainty=claim["certainty"], kind=claim["kind"],
                            text=claim["text"], cue=claim["cue"])
-        cand_ids = _candidates(conn, feats)
-        best, best_score, best_features = None, 0.0, {}
-        if cand_ids:
-            cands = [conn.execute("SELECT * FROM claims WHERE id=?", (c,)).fetchone() for c in cand_ids]
-            cand_feats = [_features(conn, c) for c in cands if c["kind"] == claim["kind"]]
-            weight = idf_weight(_key_weights(conn, [feats, *cand_feats]), total)
-            for other in cand_feats:
-                member = conn.execute("SELECT cluster, stance FROM memberships WHERE claim=?", (other.id,)).fetchone()
-                if member is None:
-                    continue
-                sim = similarity(feats, other, weight)
-                bar = REFUTE_THRESHOLD if stance == "refutes" and member["stance"] == "supports" else THRESHOLD
-                if sim.score >= bar and sim.score - bar > best_score - (THRESHOLD if best else 0):
-                    best, best_score, best_features = member["cluster"], sim.score, sim.features
-                    best_features["with"] = other.id  # type: ignore[assignment]
+        stance = _user_stance(conn, claim["id"]) or stance
+        best, score, why = _best_cluster(conn, feats, stance, total)
         cluster = best or content_id("k", claim["id"])
         if best:
             conn.execute(
                 "INSERT INTO judgements (kind, a, b, decision, score, features, author, created_at) "
                 "VALUES ('cluster', ?, ?, 'same', ?, ?, 'auto', ?)",
-                (claim["id"], best, best_score, json.dumps(best_features), _now()))
-        conn.execute("INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", (claim["id"], cluster, stance, best_score))
+                (claim["id"], best, score, json.dumps(why), _now()))
+        conn.execute("INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", (claim["id"], cluster, stance, score))
         _index_claim(conn, feats)
         touched.add(cluster)
     return touched
@@ -228,7 +270,7 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
 def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -> None:
     """Status, origins and proposition of one cluster from its members; log a status change."""
     rows = conn.execute(
-        "SELECT m.claim, m.stance, o.origin, o.kind AS origin_kind, c.text, c.source_kind, c.certainty, c.polarity "
+        "SELECT m.claim, m.stance, o.origin, o.kind AS origin_kind, c.doc, c.text, c.source_kind, c.certainty, c.polarity "
         "FROM memberships m JOIN claims c ON c.id = m.claim JOIN claim_origins o ON o.claim = m.claim "
         "WHERE m.cluster=? ORDER BY c.rowid", (cluster,)).fetchall()
     before = conn.execute("SELECT status FROM clusters WHERE id=?", (cluster,)).fetchone()
@@ -240,8 +282,9 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -
     def display(origin: str) -> str:
         return names.get(origin[6:], origin) if origin.startswith("actor:") else origin
 
-    members = [Member(r["claim"], r["stance"], display(r["origin"]), r["origin_kind"]) for r in rows]
-    status = _user_status(conn, cluster) or cluster_status(members)
+    members = _within_document([Member(r["claim"], r["stance"], display(r["origin"]), r["origin_kind"]) for r in rows],
+                               [r["doc"] for r in rows])
+    status = _user_status(conn, cluster, cluster_status(members))
     proposition = _proposition(rows)
     conn.execute(
         "INSERT INTO clusters VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET proposition=excluded.proposition, "
@@ -255,9 +298,43 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -
                      (_now(), cluster, previous, status.status, doc, status.reason))
 
 
-def _user_status(conn: sqlite3.Connection, cluster: str):  # type: ignore[no-untyped-def]
-    """A status set by hand overrides the computed one (still with the computed origins)."""
-    return None
+def _within_document(members: list[Member], docs: list[str]) -> list[Member]:
+    """A report that names the origin of a proposition answers for its own unattributed or
+    anonymous statements of it (a headline summing up the attributed body): within one
+    document, those take the document's named origin instead of counting as new ones."""
+    named: dict[tuple[str, str], Member] = {}
+    for m, doc in zip(members, docs, strict=True):
+        if m.origin_kind == "named":
+            named.setdefault((doc, m.stance), m)
+    out = []
+    for m, doc in zip(members, docs, strict=True):
+        lead = named.get((doc, m.stance))
+        if m.origin_kind != "named" and lead is not None:
+            m = Member(m.claim, m.stance, lead.origin, lead.origin_kind)
+        out.append(m)
+    return out
+
+
+def _user_status(conn: sqlite3.Connection, cluster: str, computed: Status) -> Status:
+    """A status set by hand overrides the computed one (still with the computed origins). The
+    judgement names the cluster and one of its claims, so it follows the claim if re-analysis
+    gives the cluster another id."""
+    row = conn.execute(
+        "SELECT decision, features FROM judgements WHERE kind='status' AND author='user' AND undone=0 AND "
+        "(a=? OR json_extract(features, '$.claim') IN (SELECT claim FROM memberships WHERE cluster=?)) "
+        "ORDER BY a=? DESC, id DESC LIMIT 1", (cluster, cluster, cluster)).fetchone()
+    if row is None or row[0] == computed.status:
+        return computed
+    note = json.loads(row[1]).get("note")
+    reason = f"Set by a user{': ' + note if note else ''} (computed: {computed.status}). {computed.reason}"
+    return Status(row[0], computed.origins, computed.refuted_by, reason)
+
+
+def _user_stance(conn: sqlite3.Connection, claim: str) -> str | None:
+    """A stance set by hand for this claim, if any."""
+    row = conn.execute("SELECT decision FROM judgements WHERE kind='stance' AND a=? AND author='user' AND undone=0 "
+                       "ORDER BY id DESC LIMIT 1", (claim,)).fetchone()
+    return str(row[0]) if row else None
 
 
 def _proposition(rows: list[sqlite3.Row]) -> str:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from crosscheck.nlp.certainty import assess, no_comment_subject, weakest
@@ -142,6 +141,13 @@ def _np_range(head: Token, lo: int, hi: int, stop: int | None = None) -> tuple[i
     return start, end + 1
 
 
+def _as_referent(prior: _Seen | None) -> str:
+    """Kind of a pronoun or description that points back at `prior`."""
+    if prior is None:
+        return "anonymous"
+    return "named" if prior.mention.kind in {"named", "document"} else prior.mention.kind
+
+
 def _is_named(tok: Token, lex: _Cues) -> bool:
     if tok.tag_ in {"NNP", "NNPS"}:
         return True
@@ -199,7 +205,7 @@ class _Sources:
         plural = head.tag_ in {"NNS", "NNPS"}
         if head.pos_ == "PRON" or low in _PERSON_PRONOUNS | _PLURAL_PRONOUNS | _THING_PRONOUNS:
             prior = self._pronoun(low, head.idx)
-            kind = prior.mention.kind if prior else "anonymous"
+            kind = _as_referent(prior)
             antecedent = prior.root if prior else None
             person = low in _PERSON_PRONOUNS
             plural = low in _PLURAL_PRONOUNS
@@ -213,13 +219,16 @@ class _Sources:
                 prior = self._definite(head, documents=True)
                 kind = "document" if prior else "anonymous"
                 antecedent = prior.root if prior else None
-        elif _is_named(head, lex) or any(
-            c.dep_ in {"appos", "compound"} and c.i > head.i and _is_named(c, lex) for c in head.children
-        ):
+        elif _is_named(head, lex):
             kind = "named"
+        elif (name := next((c for c in head.children if c.dep_ in {"appos", "compound"}
+                            and c.i > head.i and _is_named(c, lex)), None)) is not None:
+            kind = "named"  # "the Paris-based broadcaster France 24"
+            a0, a1 = _np_range(name, start, end)
+            antecedent = (doc[a0].idx, doc[a1 - 1].idx + len(doc[a1 - 1]))
         else:
             prior = self._definite(head, documents=False)
-            kind = prior.mention.kind if prior else "anonymous"
+            kind = _as_referent(prior)
             antecedent = prior.root if prior else None
         mention = SourceMention(
             text=words.text, start=words.start_char, end=words.end_char, kind=kind, antecedent=antecedent
@@ -311,7 +320,7 @@ def _content_of(verb: Token, info: dict[str, Any], unit: Span) -> set[int] | Non
 
 
 def _parenthetical(verb: Token, unit: Span) -> bool:
-    """"..., the report added." / "Iraqi factions, he said, have ...": a cue set off by commas."""
+    """"..., the report added." / "Rescue teams, he said, have ...": a cue set off by commas."""
     dep = verb.dep_ if unit.start <= verb.head.i < unit.end else "parataxis"
     if dep not in {"parataxis", "ccomp", "conj", "advcl"}:
         return False
@@ -565,7 +574,7 @@ def _claim(doc: Doc, unit: Span, f: _Found, content: set[int], quotes: QuoteInde
     info = f.info
     a = assess(span, cue_certainty=info.get("certainty"), cue_negative=info.get("polarity") == "negative")
     cue, cs, ce = _cue_fields(doc, f)
-    quote = _quote_kind(quotes, doc.text, span.start_char, span.end_char)
+    quote = _quote_kind(quotes, quotes.text, span.start_char, span.end_char)
     if carried_cue and quote != "direct":
         quote = "indirect"
     kind = "question" if a.question else info.get("kind", "assertion")
@@ -598,12 +607,3 @@ def _outlet_claim(
         content_start=span.start_char, content_end=span.end_char,
         source=outlet, certainty=a.certainty, polarity=a.polarity, kind=kind,
     )
-
-
-@Language.component("crosscheck_attribution", assigns=["doc._.claims"])
-def attribution_component(doc: Doc) -> Doc:
-    """Pipeline step: `doc._.claims` from `extract_claims` (outlet from `doc.user_data`)."""
-    if not Doc.has_extension("claims"):
-        Doc.set_extension("claims", default=None)
-    doc._.claims = extract_claims(doc, outlet=doc.user_data.get("outlet"))
-    return doc

@@ -178,8 +178,8 @@ def assess(content: Span, *, cue_certainty: str | None = None, cue_negative: boo
                 negative = False  # "could not be verified": the negation belongs to the hedge
     if lex.counter.search(text):
         negative = True
-    tail = content.doc.text[content.end_char : content.end_char + 4]
-    question = (content.text + tail).rstrip(" \"'\u201d\u2019)\n").endswith("?") or "?" in tail[:2]
+    after = content.doc[content.end : content.end + 2]
+    question = content.text.rstrip(" \"'\u201d\u2019)\n").endswith("?") or any(t.text == "?" for t in after)
     if question:
         level = "unknown"
     polarity = "negative" if negative != cue_negative else "positive"
@@ -225,8 +225,8 @@ def hedge_cues(span: Span) -> list[str]:
     text = span.text.lower()
     found = [m.group(0) for m in lex.weasel.finditer(text)]
     for tok in span:
-        low = tok.lower_
-        if low in lex.words and not (low in lex.negatable and any(c.dep_ == "neg" for c in tok.head.children)):
+        # modals hedge a claim, but alone they do not make a sentence vague about its source
+        if lex.words.get(tok.lower_) == "probable":
             found.append(tok.text)
     found += [m.group(0) for pat, _ in lex.patterns if (m := pat.search(text))]
     return found

@@ -141,7 +141,7 @@ def to_analysis(doc: Doc, doc_id: str, published: date | None, version: str) -> 
             id=claim_id, doc=doc_id, span=content, sentence=sentence, source=src,
             via=tuple(_source(doc_id, text, v, index) for v in c.via), cue=cue_text, quote=c.quote,
             certainty=c.certainty, polarity=c.polarity, kind=c.kind,
-            entities=tuple(e for e in index.within(content.start, content.end) if e != src.entity),
+            entities=tuple(e for e in _content_entities(index, content_doc_span, sentence) if e != src.entity),
             places=tuple(dict.fromkeys(p for s, e, p in place_spans if s >= content.start and e <= content.end)),
             when=_when(times, content.start, content.end) or _when(times, sentence.start, sentence.end),
             event_type=event_type(content_doc_span),
@@ -165,6 +165,20 @@ def to_analysis(doc: Doc, doc_id: str, published: date | None, version: str) -> 
                                   subject=subject, predicate=r.predicate, object=obj, evidence=evidence))
     return Analysis(doc=doc_id, version=version, entities=tuple(entities), places=tuple(places),
                     relations=tuple(relations), claims=tuple(claims), figures=tuple(figures))
+
+
+_PRONOUNS = {"they", "he", "she", "it", "them", "him", "her"}
+
+
+def _content_entities(index: _Index, content: Any, sentence: Span) -> list[str]:
+    """Entities named in the content; when its subject is a pronoun ("..., said they crossed"),
+    also those named elsewhere in the sentence, where the pronoun's referent usually stands."""
+    if content is None:
+        return []
+    found = index.within(content.start_char, content.end_char)
+    if any(t.lower_ in _PRONOUNS and t.dep_ in ("nsubj", "nsubjpass") for t in content):
+        found += [e for e in index.within(sentence.start, sentence.end) if e not in found]
+    return found
 
 
 def _with_figures(claim: Claim, figure_ids: list[str]) -> Claim:

@@ -28,11 +28,21 @@ __all__ = ["DocEntity", "extract_entities", "kind_words"]
 _DATA = Path(__file__).resolve().parent.parent / "data" / "entity_kinds.yaml"
 
 _LABELS = {
-    "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC",
-    "NORP": "NORP", "EVENT": "EVENT", "PRODUCT": "OTHER", "WORK_OF_ART": "OTHER", "LAW": "OTHER",
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "LOC",
+    "FAC": "FAC",
+    "NORP": "NORP",
+    "EVENT": "EVENT",
+    "PRODUCT": "OTHER",
+    "WORK_OF_ART": "OTHER",
+    "LAW": "OTHER",
 }
 _DETS = frozenset({"the", "a", "an"})
-_SMALL = frozenset({"of", "and", "to", "the", "in", "a", "an", "for", "on", "at", "by", "with", "as"})
+_SMALL = frozenset(
+    {"of", "and", "to", "the", "in", "a", "an", "for", "on", "at", "by", "with", "as"}
+)
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
 _CAP = re.compile(r"^[A-Z][\w'\u2019.\-]*$")
 _AKA = re.compile(
@@ -73,8 +83,12 @@ def kind_words() -> _Words:
     """The word lists of data/entity_kinds.yaml, loaded once."""
     raw: dict[str, Any] = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
     kinds = tuple(
-        (k, v.get("type", "ORG"), frozenset(map(_key, v["name_words"])),
-         frozenset(map(_key, v["context_words"])))
+        (
+            k,
+            v.get("type", "ORG"),
+            frozenset(map(_key, v["name_words"])),
+            frozenset(map(_key, v["context_words"])),
+        )
         for k, v in raw["kinds"].items()
     )
     return _Words(
@@ -150,7 +164,9 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
                 break
             if _is_cap(t) and t.lower_ not in ("'s",):
                 end = j + 1
-            elif t.lower_ in particles or (t.text == "-" and not doc[j - 1].whitespace_ and not t.whitespace_):
+            elif t.lower_ in particles or (
+                t.text == "-" and not doc[j - 1].whitespace_ and not t.whitespace_
+            ):
                 pass
             else:
                 break
@@ -166,7 +182,10 @@ def _pattern_cands(doc: Doc) -> list[_Cand]:
     out = []
     for start, end in _runs(doc):
         keys = [_key(t.text) for t in doc[start:end]]
-        while start < end and (keys[0] in _DETS or (doc[start].is_sent_start and doc[start].pos_ != "PROPN" and keys[0] not in w.lead)):
+        while start < end and (
+            keys[0] in _DETS
+            or (doc[start].is_sent_start and doc[start].pos_ != "PROPN" and keys[0] not in w.lead)
+        ):
             start, keys = start + 1, keys[1:]
         if end - start < 2:
             continue
@@ -178,7 +197,14 @@ def _pattern_cands(doc: Doc) -> list[_Cand]:
             if e - s >= 2:
                 out.append(_Cand(s, e, "ORG", pattern=True))
                 continue
-        tail = max((k for k, key in enumerate(keys) if key in w.tail or (key.endswith("s") and key[:-1] in w.tail)), default=None)
+        tail = max(
+            (
+                k
+                for k, key in enumerate(keys)
+                if key in w.tail or (key.endswith("s") and key[:-1] in w.tail)
+            ),
+            default=None,
+        )
         if tail is not None and tail >= 1:
             e = start + tail + 1
             while e > start and doc[e - 1].lower_ in w.particles:
@@ -206,7 +232,8 @@ def _clean(doc: Doc, c: _Cand) -> _Cand | None:
             s += 1
     span = doc[s:e]
     text = span.text
-    if not text or "\n" in text or not any(ch.isalpha() for ch in text):
+    # an English model reads other scripts badly: a name needs Latin letters to be trusted
+    if not text or "\n" in text or not any(ch.isascii() and ch.isalpha() for ch in text):
         return None
     keys = [_key(t.text) for t in span]
     if all(k in w.titles or k in _DETS for k in keys):
@@ -225,7 +252,11 @@ def _candidates(doc: Doc) -> list[_Cand]:
         if any(b.label == "ORG" and b.end == p.end and b.start <= p.start for b in overl):
             continue
         # a leading country or nationality stays its own entity ("Iraqi" + "Kataib X")
-        lead_gpe = [b for b in overl if b.start == p.start and b.label in ("GPE", "NORP") and b.end < p.end - 1]
+        lead_gpe = [
+            b
+            for b in overl
+            if b.start == p.start and b.label in ("GPE", "NORP") and b.end < p.end - 1
+        ]
         if lead_gpe and not any(b.label == "ORG" for b in overl):
             p.start = lead_gpe[0].end
         base = [b for b in base if not (b.start < p.end and p.start < b.end) or b in lead_gpe]
@@ -280,8 +311,10 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
         a = doc[c.start].idx
         return any(lo <= a < hi for lo, hi in heads)
 
-    body_names = {normalise(doc[c.start:c.end].text) for c in cands if not in_headline(c)}
-    cands = [c for c in cands if not in_headline(c) or normalise(doc[c.start:c.end].text) in body_names]
+    body_names = {normalise(doc[c.start : c.end].text) for c in cands if not in_headline(c)}
+    cands = [
+        c for c in cands if not in_headline(c) or normalise(doc[c.start : c.end].text) in body_names
+    ]
 
     groups: list[_Group] = []
     by_name: dict[str, int] = {}
@@ -299,15 +332,22 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
             g.forced_type = "ORG"
 
     for c in cands:
-        span = doc[c.start:c.end]
+        span = doc[c.start : c.end]
         text = span.text
         norm = normalise(text)
         folded = fold_words(text)
-        gtype = "PERSON" if c.label == "PERSON" else ("ORG" if c.label in ("ORG", "NORP") else c.label)
+        gtype = (
+            "PERSON" if c.label == "PERSON" else ("ORG" if c.label in ("ORG", "NORP") else c.label)
+        )
         gi = by_name.get(norm)
         if gi is None and _ACRONYM.match(text):
             gi = acronyms.get(text)
-        if gi is None and len(folded) == 1 and c.label in ("PERSON", "LOC", "ORG", "FAC") and not c.pattern:
+        if (
+            gi is None
+            and len(folded) == 1
+            and c.label in ("PERSON", "LOC", "ORG", "FAC")
+            and not c.pattern
+        ):
             gi = _surname_owner(list(folded), persons)
         if gi is None and folded:
             gi = by_fold.get((gtype, " ".join(folded)))
@@ -323,12 +363,14 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
         if c.end - c.start >= 2 and c.label != "PERSON":
             # acronym defined right after the name, or initials used later
             nxt = c.end
-            if nxt + 2 < len(doc) + 1 and nxt < len(doc) and doc[nxt].text == "(" and nxt + 2 < len(doc) and doc[nxt + 2].text == ")":
+            if nxt + 2 < len(doc) and doc[nxt].text == "(" and doc[nxt + 2].text == ")":
                 acr = doc[nxt + 1].text
                 if _ACRONYM.match(acr):
                     acronyms.setdefault(acr, gi)
                     groups[gi].aliases.append(acr)
-            initials = "".join(t.text[0] for t in span if t.lower_ not in w.particles and t.text[:1].isupper())
+            initials = "".join(
+                t.text[0] for t in span if t.lower_ not in w.particles and t.text[:1].isupper()
+            )
             if len(initials) >= 3:
                 acronyms.setdefault(initials.upper(), gi)
 
@@ -337,8 +379,9 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
     return [_finish(doc, g) for g in groups if g.spans]
 
 
-def _aliases_from_aka(doc: Doc, groups: list[_Group], span_group: dict[tuple[int, int], int],
-                      by_name: dict[str, int]) -> None:
+def _aliases_from_aka(
+    doc: Doc, groups: list[_Group], span_group: dict[tuple[int, int], int], by_name: dict[str, int]
+) -> None:
     """'X (also known as Y)', 'X, known as Y', 'X (Y)' after a person: Y joins X's entity."""
     starts = {s: (s, e) for s, e in span_group}
     for m in _AKA.finditer(doc.text):
@@ -351,8 +394,10 @@ def _aliases_from_aka(doc: Doc, groups: list[_Group], span_group: dict[tuple[int
             continue
         alias_g = span_group[alias_span]
         sent = doc[at].sent
-        alias_text = doc[alias_span[0]:alias_span[1]].text
-        personal = groups[alias_g].label_votes.most_common(1)[0][0] == "PERSON" or alias_text[:3].lower() in ("al-", "el-", "abu")
+        alias_text = doc[alias_span[0] : alias_span[1]].text
+        personal = groups[alias_g].label_votes.most_common(1)[0][0] == "PERSON" or alias_text[
+            :3
+        ].lower() in ("al-", "el-", "abu")
         owner = None
         for (s, e), gi in sorted(span_group.items(), reverse=True):
             if e <= at and s >= sent.start and gi != alias_g:
@@ -364,20 +409,25 @@ def _aliases_from_aka(doc: Doc, groups: list[_Group], span_group: dict[tuple[int
             _merge(groups, span_group, by_name, alias_g, owner)
             groups[owner].aliases.append(alias_text)
     # "X (Y)" right after a person: Y is another name of X
-    for (s, e), gi in sorted(span_group.items()):
-        top = groups[gi].label_votes.most_common(1)[0][0] if groups[gi].spans else None
-        if top != "PERSON" or e >= len(doc) or doc[e].text != "(":
+    for (_, e), gi in sorted(span_group.items()):
+        label = groups[gi].label_votes.most_common(1)[0][0] if groups[gi].spans else None
+        if label != "PERSON" or e >= len(doc) or doc[e].text != "(":
             continue
         inner = starts.get(e + 1)
         if inner and inner[1] < len(doc) and doc[inner[1]].text == ")":
             other = span_group[inner]
             if other != gi and groups[other].label_votes.most_common(1)[0][0] == "PERSON":
                 _merge(groups, span_group, by_name, other, gi)
-                groups[gi].aliases.append(doc[inner[0]:inner[1]].text)
+                groups[gi].aliases.append(doc[inner[0] : inner[1]].text)
 
 
-def _merge(groups: list[_Group], span_group: dict[tuple[int, int], int], by_name: dict[str, int],
-           src: int, dst: int) -> None:
+def _merge(
+    groups: list[_Group],
+    span_group: dict[tuple[int, int], int],
+    by_name: dict[str, int],
+    src: int,
+    dst: int,
+) -> None:
     if src == dst:
         return
     g, d = groups[src], groups[dst]
@@ -392,8 +442,9 @@ def _merge(groups: list[_Group], span_group: dict[tuple[int, int], int], by_name
     g.label_votes.clear()
 
 
-def _acronym_mentions(doc: Doc, groups: list[_Group], acronyms: dict[str, int],
-                      span_group: dict[tuple[int, int], int]) -> None:
+def _acronym_mentions(
+    doc: Doc, groups: list[_Group], acronyms: dict[str, int], span_group: dict[tuple[int, int], int]
+) -> None:
     """Acronym tokens the model missed become mentions of the entity they abbreviate."""
     if not acronyms:
         return
@@ -456,5 +507,7 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
     for t in [*texts, *g.aliases]:
         if t != name and t not in aliases:
             aliases.append(t)
-    mentions = tuple(sorted({(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in spans}))
+    mentions = tuple(
+        sorted({(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in spans})
+    )
     return DocEntity(name=name, type=typ, kind=kind, aliases=tuple(aliases), mentions=mentions)

@@ -98,7 +98,7 @@ _LEVEL_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "dep"})
 
 
 def _lemma(t: Token) -> str:
-    return t.lemma_.lower() if t.lemma_ else t.lower_
+    return str(t.lemma_ or t.lower_).lower()
 
 
 def _cat(t: Token, target: Token | None) -> str | None:
@@ -139,7 +139,9 @@ def _verb_of(t: Token) -> Token | None:
 def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Token | None]:
     """(category, the noun to report as `what` when there is no counted noun)."""
     thing = target if target is not None else n
-    anchor = n if target is not None and target.head.head.i == n.i else thing  # "hundreds of fighters"
+    anchor = (
+        n if target is not None and target.head.head.i == n.i else thing
+    )  # "hundreds of fighters"
     # 2. "deaths still under investigation", "deaths remain under investigation"
     verb = _verb_of(anchor)
     probe = [thing] + ([verb] if verb is not None and anchor.dep_ in ("nsubj", "nsubjpass") else [])
@@ -156,13 +158,19 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
     if verb is not None:
         if verb.pos_ in ("NOUN", "PROPN") and verb.i != thing.i:
             # "arrests near 42,000", "the number of seriously injured at 11,009"
-            for w in [verb, *verb.children, *(g for c in verb.children if c.dep_ == "prep" for g in c.children)]:
+            for w in [
+                verb,
+                *verb.children,
+                *(g for c in verb.children if c.dep_ == "prep" for g in c.children),
+            ]:
                 if w.i not in core and (cat := _cat(w, target)):
                     return cat, (w if w.pos_ in ("NOUN", "PROPN") else verb)
         chain = [verb]
         for v in chain:
             if len(chain) < 5:
-                chain.extend(c for c in v.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"))
+                chain.extend(
+                    c for c in v.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")
+                )
         if _lemma(verb) in _LEX.capacity:
             return "other", None
         for v in chain:
@@ -175,14 +183,23 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
             # a bare level: "arrests have risen to 26,314", "put total arrests at 41,880"
             for c in verb.children:
                 if c.dep_ in _LEVEL_DEPS and c.i != anchor.i and c.i not in core:
-                    for w in [*c.children, c, *(g for p in c.children if p.dep_ == "prep" for g in p.children)]:
+                    for w in [
+                        *c.children,
+                        c,
+                        *(g for p in c.children if p.dep_ == "prep" for g in p.children),
+                    ]:
                         if w.i not in core and (cat := _cat(w, target)):
                             keep = w.dep_ == "compound" or w.pos_ not in ("NOUN", "PROPN")
                             return cat, (c if keep or target is not None else w)
     # 6. other words before the counted noun ("protest-related incidents")
     if target is not None:
         for w in target.subtree:
-            if w.i < target.i and w.i not in core and (cat := _cat(w, target)) and cat != "deployed":
+            if (
+                w.i < target.i
+                and w.i not in core
+                and (cat := _cat(w, target))
+                and cat != "deployed"
+            ):
                 return cat, None
     # bare number that is subject of "were protesters": report the attribute
     if target is None:
@@ -202,7 +219,9 @@ def _phrase(head: Token, core: set[int]) -> tuple[int, int]:
         t = doc[k]
         if t.i in core or t.head.i not in inside and not (t.head.i < head.i and t.head.i > t.i):
             break
-        if t.dep_ in ("amod", "compound", "nmod", "npadvmod", "advmod") or (t.is_punct and t.text == "-"):
+        if t.dep_ in ("amod", "compound", "nmod", "npadvmod", "advmod") or (
+            t.is_punct and t.text == "-"
+        ):
             inside.add(k)
             start = k
         else:
@@ -216,30 +235,31 @@ def _is_not_count(n: Token, m: NumberMatch, target: Token | None, prev: Token | 
         return True
     if m.note == "year" and (target is None or n.ent_type_ == "DATE" or target.tag_ != "NNS"):
         return True
-    if prev is not None and (prev.lower_ in _LEX.labels or prev.text in ("#", "No.")) and (
-        target is None or target.i < n.i
-    ) and m.qualifier is None:
+    if (
+        prev is not None
+        and (prev.lower_ in _LEX.labels or prev.text in ("#", "No."))
+        and (target is None or target.i < n.i)
+        and m.qualifier is None
+    ):
         return True
     if m.kind == "words" and m.value == 1 and n.dep_ != "nummod":
         return True  # "one of them", "no one"
     after = n.doc[n.i + 1] if n.i + 1 < len(n.doc) else None
-    if after is not None and (after.lower_ in _LEX.units or _lemma(after) in _LEX.units):
-        if not (target is not None and target.i > after.i):
-            return True
+    is_unit = after is not None and (after.lower_ in _LEX.units or _lemma(after) in _LEX.units)
+    if is_unit and after is not None and not (target is not None and target.i > after.i):
+        return True
     if target is not None and _lemma(target) in _LEX.units:
         return True
     if n.ent_type_ == "TIME" and (target is None or _lemma(target) not in _LEX.duration):
         return True
     # "minors under 18": a bound on age, the number counts nothing
     qual = (m.qualifier_text or "").lower()
-    if target is None and qual in _LEX.age_bound and m.value <= 21 and n.dep_ == "pobj":
-        if n.head.pos_ in ("ADP", "SCONJ") and n.head.head.pos_ in ("NOUN", "PRON", "PROPN"):
-            return True
+    bound = target is None and qual in _LEX.age_bound and m.value <= 21 and n.dep_ == "pobj"
+    if bound and n.head.pos_ in ("ADP", "SCONJ") and n.head.head.pos_ in ("NOUN", "PRON", "PROPN"):
+        return True
     # "Ahmed Karimi, 23, was arrested": an age in apposition
-    if target is None and m.value < 120 and n.dep_ in ("appos", "npadvmod", "amod"):
-        if prev is not None and prev.text == "," and n.head.ent_type_ == "PERSON":
-            return True
-    return False
+    appos = target is None and m.value < 120 and n.dep_ in ("appos", "npadvmod", "amod")
+    return appos and prev is not None and prev.text == "," and n.head.ent_type_ == "PERSON"
 
 
 def _number_token(doc: Doc, m: NumberMatch) -> tuple[Token, set[int]] | None:
@@ -253,7 +273,11 @@ def _number_token(doc: Doc, m: NumberMatch) -> tuple[Token, set[int]] | None:
 
 def _target(n: Token, core: set[int]) -> Token | None:
     """The counted noun: the head of a nummod, or the object of a partitive "27 of the cities"."""
-    if n.dep_ in ("nummod", "quantmod", "compound", "amod") and n.head.pos_ in ("NOUN", "PROPN") and n.head.i not in core:
+    if (
+        n.dep_ in ("nummod", "quantmod", "compound", "amod")
+        and n.head.pos_ in ("NOUN", "PROPN")
+        and n.head.i not in core
+    ):
         return n.head
     for c in n.children:
         if c.dep_ == "prep" and c.lower_ == "of":
@@ -270,7 +294,9 @@ def _part_cue(text: str, sent: Span, m: NumberMatch) -> str | None:
         return "opener"
     before = text[max(sent.start_char, m.start - 24) : m.start].lower()
     after = text[m.end : m.end + 12].lower()
-    if any(before.rstrip(" ,:").endswith(c) for c in _LEX.part_inline) or after.startswith(" of them"):
+    if any(before.rstrip(" ,:").endswith(c) for c in _LEX.part_inline) or after.startswith(
+        " of them"
+    ):
         return "inline"
     return None
 
@@ -311,7 +337,9 @@ def extract_figures(doc: Doc) -> list[FigureMention]:
         elif target is not None and _lemma(target) in _LEX.duration:
             category = "duration"
         elif target is not None and _lemma(target) in _LEX.locations:
-            total = target.i == n.head.i and any(c.lower_ == "all" or c.dep_ == "poss" for c in target.children)
+            total = target.i == n.head.i and any(
+                c.lower_ == "all" or c.dep_ == "poss" for c in target.children
+            )
             category = "other" if total else "locations"
         else:
             category, what_tok = _classify(n, target, core)
@@ -339,7 +367,9 @@ def _sent(sents: list[Span], starts: list[int], n: Token) -> Span:
     return sents[bisect_right(starts, n.i) - 1]
 
 
-def _mention(m: NumberMatch, sent: Span, category: str, what: str, ws: int, we: int) -> FigureMention:
+def _mention(
+    m: NumberMatch, sent: Span, category: str, what: str, ws: int, we: int
+) -> FigureMention:
     return FigureMention(
         start=m.start, end=m.end, value=m.value, low=m.low, high=m.high, qualifier=m.qualifier,
         category=category, what=what, what_start=ws, what_end=we,
@@ -350,7 +380,7 @@ def _mention(m: NumberMatch, sent: Span, category: str, what: str, ws: int, we: 
 def _link_parts(figs: list[FigureMention], cues: list[str | None]) -> list[FigureMention]:
     """Point breakdown figures at the total they break down; parts inherit its category."""
     out = list(figs)
-    for i, (f, cue) in enumerate(zip(figs, cues)):
+    for i, (f, cue) in enumerate(zip(figs, cues, strict=True)):
         if cue is None:
             continue
         total: int | None = None

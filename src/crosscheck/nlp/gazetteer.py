@@ -4,7 +4,7 @@ The data file ``data/gazetteer.bin.gz`` is built by ``scripts/build_gazetteer.py
 three sections, each an offset table over a UTF-8 blob, so loading is one decompression and no
 per-entry parsing:
 
-- entries: one tab-separated line per place (id, name, country, admin1, admin2, lat, lon,
+- entries: one tab-separated line per place, sorted by id (id, name, country, admin1, admin2, lat, lon,
   feature, population, alternate names joined by ``|``);
 - keys: the sorted *match keys* (see :func:`match_key`) of every name and alternate name;
 - postings: for each key, the entry numbers that carry it.
@@ -109,7 +109,7 @@ def match_key(name: str) -> str:
 
 
 def _entry_from_line(line: str) -> GazEntry:
-    f = line.split("\t")
+    f = line.rstrip("\n").split("\t")
     return GazEntry(
         id=f[0],
         name=f[1],
@@ -188,11 +188,20 @@ class Gazetteer:
         for idx in range(len(self._entry_off) - 1, self._size):
             if self._cache[idx].id == place_id:
                 return idx
-        needle = place_id.encode("utf-8") + b"\t"
-        pos = 0 if self._entries.startswith(needle) else self._entries.find(b"\n" + needle)
-        if pos < 0:
-            return -1
-        return bisect_left(self._entry_off, pos if pos == 0 else pos + 1)
+        want = place_id.encode("utf-8")
+        lo, hi = 0, len(self._entry_off) - 1
+        while lo < hi:  # entries are sorted by id
+            mid = (lo + hi) // 2
+            start = self._entry_off[mid]
+            if self._entries[start : self._entries.index(b"\t", start)] < want:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self._entry_off) - 1:
+            start = self._entry_off[lo]
+            if self._entries[start : self._entries.index(b"\t", start)] == want:
+                return lo
+        return -1
 
     def _postings(self, key: str) -> list[int]:
         k = key.encode("utf-8")

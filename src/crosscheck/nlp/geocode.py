@@ -168,10 +168,17 @@ def resolve_places(
     mentions: Sequence[tuple[int, int]],
     *,
     hint_countries: Sequence[str] = (),
+    resolve_demonyms: bool = False,
 ) -> list[GazEntry | None]:
-    """Resolve each ``text[start:end]`` place mention, using the whole document as context."""
+    """Resolve each ``text[start:end]`` place mention, using the whole document as context.
+
+    Nationality words ("Iraqi") are not places: they give None, but count as evidence for their
+    country; with ``resolve_demonyms`` they resolve to the country instead (as some geoparsing
+    gold sets expect).
+    """
     gaz = Gazetteer.load()
     items: list[_Mention | None] = []
+    fixed: dict[int, GazEntry] = {}
     countries: Counter[str] = Counter({cc.upper(): 2 for cc in hint_countries})
     for start, end in mentions:
         name = _surface(text, start, end)
@@ -179,6 +186,9 @@ def resolve_places(
         if not name or demonym is not None:
             if demonym:
                 countries[demonym] += 1
+                country = gaz.find_id(f"iso3166-1:{demonym}") if resolve_demonyms else None
+                if country is not None:
+                    fixed[len(items)] = country
             items.append(None)
             continue
         cands, exact, hint = _lookup(gaz, name, feature_hint(text, start, end))
@@ -219,7 +229,10 @@ def resolve_places(
             new.append(best)
             best_scores[i] = best_s
         picks = new
-    return [p if s >= MIN_SCORE else None for p, s in zip(picks, best_scores, strict=True)]
+    out = [p if s >= MIN_SCORE else None for p, s in zip(picks, best_scores, strict=True)]
+    for i, country in fixed.items():
+        out[i] = country
+    return out
 
 
 def _context(

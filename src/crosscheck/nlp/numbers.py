@@ -97,7 +97,9 @@ def _alt(words: list[str]) -> str:
 _D = _data()
 _QUAL_BEFORE: dict[str, str] = {" ".join(k.lower().split()): v for k, v in _D["before"].items()}
 _QUAL_AFTER: dict[str, str] = {" ".join(k.lower().split()): v for k, v in _D["after"].items()}
-_VAGUE: dict[str, tuple[float, float]] = {k: (float(v[0]), float(v[1])) for k, v in _D["vague"].items()}
+_VAGUE: dict[str, tuple[float, float]] = {
+    k: (float(v[0]), float(v[1])) for k, v in _D["vague"].items()
+}
 _MULT: dict[str, tuple[float, float]] = {
     " ".join(k.split()): (float(v[0]), float(v[1])) for k, v in _D["multipliers"].items()
 }
@@ -111,7 +113,7 @@ _VAGUE_HEADS = sorted({k.split()[0] for k in _VAGUE}, key=len, reverse=True)
 # One regex for every atom; ranges and qualifiers are found around atoms afterwards.
 _ATOM = re.compile(
     rf"""
-    (?P<vague>\b(?:{'|'.join(_VAGUE_HEADS)})(?:\s+of\s+(?:thousands|millions|billions))?\b)
+    (?P<vague>\b(?:{"|".join(_VAGUE_HEADS)})(?:\s+of\s+(?:thousands|millions|billions))?\b)
   | (?P<mult>\b(?:{_alt(list(_MULT))})\s+(?P<munit>dozen|hundred|thousand|million|billion)\b)
   | (?P<dignum>
         (?P<cur>(?<![\w$])(?:{_alt(_CUR_BEFORE)})\s?)?
@@ -126,11 +128,15 @@ _ATOM = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _QUAL_BEFORE_RE = re.compile(rf"(?:^|(?<=[^\w]))(?P<q>{_alt(list(_QUAL_BEFORE))})\s+$", re.I)
-_QUAL_AFTER_RE = re.compile(rf"^(?:\s+(?P<q>{_alt(list(_QUAL_AFTER))})\b|(?P<plus>\+|-plus\b))", re.I)
+_QUAL_AFTER_RE = re.compile(
+    rf"^(?:\s+(?P<q>{_alt(list(_QUAL_AFTER))})\b|(?P<plus>\+|-plus\b))", re.I
+)
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|to|and)\s*$", re.I)
 _BETWEEN = re.compile(r"\b(?:between|from)\s+$", re.I)
 _PERCENT = re.compile(r"^\s?(?:%|percent\b|per\s?cent\b|percentage\s+points?\b|pc\b)", re.I)
-_AGE_AFTER = re.compile(r"^(?:\s|-)*(?:years?|yrs?|months?)(?:\s|-)*old\b|^\s+years?\s+of\s+age\b", re.I)
+_AGE_AFTER = re.compile(
+    r"^(?:\s|-)*(?:years?|yrs?|months?)(?:\s|-)*old\b|^\s+years?\s+of\s+age\b", re.I
+)
 _AGE_BEFORE = re.compile(r"\b(?:aged|ages|age\s+of|age)\s+$", re.I)
 _ORDINAL_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^-(?:{_ORDINAL_WORDS})\b", re.I)
 _MONTH_BEFORE = re.compile(
@@ -138,7 +144,7 @@ _MONTH_BEFORE = re.compile(
 )
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTHS}(?![a-z])", re.I)
 _MASKS = re.compile(
-    r"""(?:https?://|www\.)\S+ | \S+@\S+\.\w+
+    r"""(?:https?://|www\.)\S+ | [\w.+-]+@[\w-]+\.[\w.]+
       | \b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?
       | \b\d{1,2}\s?(?:[ap]\.m\.|[ap]m\b)
       | \b\d{4}-\d{1,2}-\d{1,2}\b | \b\d{1,4}[/.]\d{1,2}[/.]\d{2,4}\b | \b\d{1,2}/\d{1,2}\b
@@ -147,7 +153,9 @@ _MASKS = re.compile(
     re.VERBOSE,
 )
 _EN_GROUPS = re.compile(r"\d,\d{3}(?!\d)")
-_EU_STRONG = re.compile(r"\b\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\b\d{1,3}\.\d{3},\d|\b\d+,\d{1,2}\s?(?:million|milliard|%)")
+_EU_STRONG = re.compile(
+    r"\b\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\b\d{1,3}\.\d{3},\d|\b\d+,\d{1,2}\s?(?:million|milliard|%)"
+)
 _EN_NUM = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _EU_NUM = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$|^\d+(?:,\d+)?$")
 _DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3}){2,}$")
@@ -161,7 +169,7 @@ def detect_style(text: str) -> Style:
 
 
 def parse_digits(s: str, style: Style = "en") -> float | None:
-    """Read "4,519", "1.2", "10.600.000" (or "10.600" and "2,5" in 'eu' style); None if malformed."""
+    """Read "4,519", "1.2", "10.600.000" ("10.600", "2,5" only in 'eu' style); else None."""
     if style == "en":
         if _EN_NUM.match(s):
             return float(s.replace(",", ""))
@@ -239,8 +247,7 @@ def _atom(m: re.Match[str], style: Style) -> _Atom | None:
         low, high = _VAGUE[key]
         return s, e, low, low, high, "vague", None, 1.0
     if g("mult"):
-        mult = " ".join(g("mult").lower().split()[:-1])
-        lo, hi = _MULT[mult]
+        lo, hi = _MULT[" ".join(g("mult").lower().split()[:-1])]
         unit = 12.0 if g("munit").lower() == "dozen" else _SCALES[g("munit").lower()]
         return s, e, lo * unit, lo * unit, hi * unit, "vague", None, 1.0
     if g("words"):
@@ -285,7 +292,9 @@ def find_numbers(text: str, style: Style | None = None) -> list[NumberMatch]:
                 v1 = value * mult2 if mult == 1.0 and mult2 > 1.0 else value  # "2-3 million"
                 if v1 < v2:
                     start = between.start() if between else s
-                    out.append(_finish(text, start, s, e2, v1, v1, v2, "range", cur or cur2, "between"))
+                    out.append(
+                        _finish(text, start, s, e2, v1, v1, v2, "range", cur or cur2, "between")
+                    )
                     i += 2
                     continue
         out.append(_finish(text, s, s, e, value, low, high, kind, cur, None))
@@ -294,8 +303,16 @@ def find_numbers(text: str, style: Style | None = None) -> list[NumberMatch]:
 
 
 def _finish(
-    text: str, start: int, s: int, e: int, value: float, low: float | None, high: float | None,
-    kind: Kind, cur: str | None, qualifier: str | None,
+    text: str,
+    start: int,
+    s: int,
+    e: int,
+    value: float,
+    low: float | None,
+    high: float | None,
+    kind: Kind,
+    cur: str | None,
+    qualifier: str | None,
 ) -> NumberMatch:
     """Attach qualifiers before/after the number core `s:e` and a note on what it is."""
     qual_text = None
@@ -322,7 +339,9 @@ def _finish(
         note = "percent"
     elif _AGE_AFTER.match(rest) or _AGE_BEFORE.search(head):
         note = "age"
-    elif kind in ("digits", "words", "range") and (_MONTH_AFTER.match(rest) or _MONTH_BEFORE.search(head)):
+    elif kind in ("digits", "words", "range") and (
+        _MONTH_AFTER.match(rest) or _MONTH_BEFORE.search(head)
+    ):
         note = "date"
     elif kind in ("digits", "range") and cur is None and _is_year(text[s:e]):
         note = "year"
@@ -335,7 +354,11 @@ def _finish(
 
 def _is_year(core: str) -> bool:
     years = re.findall(r"\d+", core)
-    return bool(years) and all(len(y) == 4 and 1000 <= int(y) <= 2100 for y in years) and "," not in core
+    return (
+        bool(years)
+        and all(len(y) == 4 and 1000 <= int(y) <= 2100 for y in years)
+        and "," not in core
+    )
 
 
 def parse_number(text: str) -> NumberMatch | None:

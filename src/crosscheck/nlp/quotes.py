@@ -57,9 +57,10 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
 class QuoteIndex:
     """Fast look-ups over the quote regions of one text."""
 
-    __slots__ = ("regions", "_starts")
+    __slots__ = ("regions", "text", "_starts")
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.regions = quote_regions(text)
         self._starts = [s for s, _ in self.regions]
 

@@ -75,7 +75,9 @@ class _Reader:
             return
         sent = at.sent
         ev = (sent.start_char, sent.end_char)
-        self.out.setdefault((s, pred, o, ev), RelationMention(subject=s, predicate=pred, object=o, evidence=ev))
+        self.out.setdefault(
+            (s, pred, o, ev), RelationMention(subject=s, predicate=pred, object=o, evidence=ev)
+        )
 
     def group_ents(self, t: Token) -> list[int]:
         """The entity at `t` and at each token coordinated with it ("A, B and C")."""
@@ -89,19 +91,30 @@ class _Reader:
     def last_org_before(self, t: Token, exclude: set[int]) -> int | None:
         best: tuple[int, int] | None = None
         for root, i in self.roots:
-            if root.i < t.i and self.typ(i) == "ORG" and i not in exclude and self.entities[i].kind != "media":
-                if best is None or root.i > best[0]:
-                    best = (root.i, i)
+            if (
+                root.i < t.i
+                and self.typ(i) == "ORG"
+                and i not in exclude
+                and self.entities[i].kind != "media"
+                and (best is None or root.i > best[0])
+            ):
+                best = (root.i, i)
         return best[1] if best else None
 
-    def target(self, noun: Token, subj: set[int], kinds: frozenset[str], depth: int = 0) -> int | None:
+    def target(
+        self, noun: Token, subj: set[int], kinds: frozenset[str], depth: int = 0
+    ) -> int | None:
         """The entity a relation noun points to: 'of/in/for Y', 'Y commander', 'the same group'."""
         w = _words()
         for c in noun.children:
             e = self.ent(c)
-            if c.dep_ in ("compound", "poss", "nmod", "amod") and e is not None and e not in subj:
-                if self.typ(e) in kinds:
-                    return e
+            if (
+                c.dep_ in ("compound", "poss", "nmod", "amod")
+                and e is not None
+                and e not in subj
+                and self.typ(e) in kinds
+            ):
+                return e
         for prep in noun.children:
             if prep.dep_ != "prep" or prep.lower_ not in _OBJ_PREPS:
                 continue
@@ -185,11 +198,16 @@ def _nouns(r: _Reader) -> None:
 def _affiliations(r: _Reader) -> None:
     w = _words()
     for t in r.doc:
-        if t.lemma_.lower() not in w["affiliation_words"] and t.lower_ not in w["affiliation_words"]:
+        if (
+            t.lemma_.lower() not in w["affiliation_words"]
+            and t.lower_ not in w["affiliation_words"]
+        ):
             continue
         if t.dep_ == "amod":
             # "Y-backed X": Y hangs off the adjective, X is what it modifies
-            owners = [r.ent(c) for c in t.children if c.dep_ in ("npadvmod", "compound", "nmod", "advmod")]
+            owners = [
+                r.ent(c) for c in t.children if c.dep_ in ("npadvmod", "compound", "nmod", "advmod")
+            ]
             if t.i >= 2 and r.doc[t.i - 1].text == "-":
                 owners.append(r.ent(r.doc[t.i - 2]))
             patron = next((o for o in owners if o is not None), None)
@@ -216,18 +234,20 @@ def _led_by(r: _Reader) -> None:
                 if agent.dep_ == "agent":
                     for p in agent.children:
                         if p.dep_ == "pobj":
-                            e = r.ent(p)
-                            if e is not None and r.typ(e) == "PERSON":
+                            boss = r.ent(p)
+                            if boss is not None and r.typ(boss) == "PERSON":
                                 for o in orgs:
                                     if r.typ(o) in _ORGS:
-                                        r.add(e, "leader_of", o, t)
+                                        r.add(boss, "leader_of", o, t)
         else:
             subj = [c for c in t.children if c.dep_ == "nsubj"]
             obj = [c for c in t.children if c.dep_ == "dobj"]
             if subj and obj:
-                s, o = r.ent(subj[0]), r.ent(obj[0])
-                if s is not None and o is not None and r.typ(s) == "PERSON" and r.typ(o) in _ORGS:
-                    r.add(s, "leader_of", o, t)
+                head, org = r.ent(subj[0]), r.ent(obj[0])
+                if head is None or org is None:
+                    continue
+                if r.typ(head) == "PERSON" and r.typ(org) in _ORGS:
+                    r.add(head, "leader_of", org, t)
 
 
 def _entity_links(r: _Reader) -> None:

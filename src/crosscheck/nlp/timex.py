@@ -85,6 +85,7 @@ _PART_MONTH = {k: (int(v[0]), int(v[1])) for k, v in _V["part_of_month"].items()
 _PART_YEAR = {k: (int(v[0]), int(v[1])) for k, v in _V["part_of_year"].items()}
 _YEAR_PREPS = frozenset(str(w).lower() for w in _V["year_prepositions"])
 _YEAR_FOLLOWERS = frozenset(str(w).lower() for w in _V["year_followers"])
+_DEIXIS = {k: (int(v[0]), int(v[1])) for k, v in _V["deixis"].items()}
 
 
 def _cases(words: Any) -> list[str]:
@@ -93,7 +94,8 @@ def _cases(words: Any) -> list[str]:
 
 
 _FULL = _alt(_cases(_V["months"]))
-_ABBR = _alt(_cases(_V["month_abbreviations"]))
+# Flat alternatives, each starting with a letter: "Jan", "Jan.", "JAN." ...
+_ABBR = "|".join(re.escape(a) + r"\.?" for a in _cases(_V["month_abbreviations"]))
 _WD = _alt(_cases(_V["weekdays"]))
 _UNITS = _alt(_V["duration_units"])
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?(?![\w.,]?\d)"
@@ -102,9 +104,8 @@ _NUMW = rf"(?:{_alt(_cases(_NUMBERS))})(?:-(?:{_NINE}))?\b"
 
 
 def _mon(g: str, abbr: bool = True) -> str:
-    if not abbr:
-        return rf"(?P<{g}>{_FULL})(?![A-Za-z])"
-    return rf"(?P<{g}>{_FULL}|(?:{_ABBR})\.?)(?![A-Za-z])"
+    names = _FULL + ("|" + _ABBR if abbr else "")
+    return rf"(?P<{g}>{names})(?![A-Za-z])"
 
 
 def _day(g: str) -> str:
@@ -142,31 +143,25 @@ _P_Y_Y = _C(rf"{_year('y1', True)}{_CONN}{_year('y2')}")
 _P_DECADE = _C(r"(?P<y1>(?:1[89]|20)\d)0s\b")
 _P_YEAR = _C(rf"{_year('y1')}(?![-–]?\w|[\s.]\d)")
 _P_WEEKDAY = _C(rf"(?P<wd>{_WD})\b")
-_DEIXIS = (
-    "day before yesterday",
-    "yesterday",
-    "today",
-    "tonight",
-    "tomorrow",
-    "overnight",
-    "last night",
-    "this morning",
-    "this afternoon",
-    "this evening",
-    "earlier today",
-)
 _P_DEIXIS = _C(rf"(?P<w>{_alt(_cases(_DEIXIS))})\b")
 _PERIOD_MODS = ("last", "this", "next", "past", "previous", "coming", "earlier this", "later this")
 _P_PERIOD = _C(
     rf"(?P<mod>{_alt(_cases(_PERIOD_MODS))})\s+"
     rf"(?P<unit>{_alt(_cases(['week', 'weekend', 'month', 'year']))})\b"
 )
-_UNIT_TAIL = (
-    rf"(?P<sep>\s+|-)(?P<unit>{_UNITS})(?P<pl>s)?\b(?!-|\s+old\b|\s+of\s+age\b)"
-    r"(?:\s+(?P<ago>ago)\b)?"
-)
-_P_NUM_UNIT = _C(rf"(?P<n>{_DIGITS}){_UNIT_TAIL}")
-_P_WORD_UNIT = _C(rf"(?P<n>{_NUMW}){_UNIT_TAIL}")
+
+
+def _unit_tail(sep: str) -> str:
+    """A unit after a number: "348 hours", "48-hour", "three days ago"; not an age."""
+    return (
+        rf"(?P<sep>{sep})(?P<unit>{_UNITS})(?P<pl>s)?\b(?!-|\s+old\b|\s+of\s+age\b)"
+        r"(?:\s+(?P<ago>ago)\b)?"
+    )
+
+
+_P_NUM_UNIT = _C(rf"(?P<n>{_DIGITS})" + _unit_tail(r"\s+|-"))
+# Anchored on the unit: the number word is read by _B_WORD before it.
+_P_WORD_UNIT = _C(_unit_tail(r"[\s-]"))
 _P_DUR_VAGUE = _C(
     rf"(?:{_alt(_cases(['for', 'within', 'over', 'after']))})\s+(?:many\s+)?"
     r"(?:hours|days|weeks|months|years|decades)\b(?!\s+ago)"
@@ -178,15 +173,16 @@ _B_PART_M = _C(rf"\b(?P<x>(?P<part>(?i:{_alt(_PART_MONTH)})))(?:-|\s+)\Z")
 _B_PART_Y = _C(rf"\b(?P<x>(?P<part>(?i:{_alt(_PART_YEAR)})))(?:-|\s+)\Z")
 _B_MPREP = _C(r"\b(?i:in|since|by|until|till|during|through|before|after|from|throughout)\s+\Z")
 _B_WDMOD = _C(r"\b(?P<x>(?P<mod>(?i:last|this|next|past|previous|coming)))\s+\Z")
-_B_THE = _C(r"(?:\b(?P<the>(?i:the))\s+)?\Z")
 _B_PERIOD = _C(
     rf"(?:\b(?P<the>(?i:the))\s+)?(?:\b(?P<x>(?P<part>(?i:{_alt(_PART_YEAR)})))(?:-|\s+))?\Z"
 )
-_B_NUM = _C(
+_NUM_BEFORE = (
     r"(?:\b(?P<x>(?P<prep>(?i:for|within|over|lasting|after|in))\s+(?i:(?:about|around|nearly"
     r"|almost|more\s+than|less\s+than|at\s+least|up\s+to|some|another|just)\s+)?)"
-    r"|\b(?P<x2>(?P<mod>(?i:past|last|previous|next|coming)))\s+)\Z"
+    r"|\b(?P<x2>(?P<mod>(?i:past|last|previous|next|coming)))\s+)"
 )
+_B_NUM = _C(rf"{_NUM_BEFORE}\Z")
+_B_WORD = _C(rf"{_NUM_BEFORE}?\b(?P<x3>(?P<n>{_NUMW}))\Z")
 
 
 def _num(s: str) -> float | None:
@@ -258,6 +254,19 @@ def _h_iso(m: _Hit, t: str, pub: date | None) -> _Out:
     return _dr(d, d, "day", t, False), False
 
 
+def _year_pair(m: _Hit, back: bool, infer: tuple[int, int], pub: date | None) -> tuple[int, int]:
+    """Years of a range's ends: as written, else one from the other, else inferred."""
+    y1s, y2s = _g(m, "y1"), _g(m, "y2")
+    y1 = int(y1s) if y1s else None
+    y2 = int(y2s) if y2s else None
+    if y1 is None and y2 is not None:
+        y1 = y2 - 1 if back else y2
+    if y1 is None:
+        assert pub is not None
+        y1 = _infer_year(*infer, pub)
+    return y1, (y2 if y2 is not None else y1 + 1 if back else y1)
+
+
 def _h_days(m: _Hit, t: str, pub: date | None) -> _Out:
     """Single dates and day ranges, with year inference."""
     if not _and_ok(m):
@@ -268,25 +277,14 @@ def _h_days(m: _Hit, t: str, pub: date | None) -> _Out:
     m2 = m2 or m1
     d1 = int(m["d1"])
     d2 = int(_g(m, "d2") or d1)
-    y1s, y2s = _g(m, "y1"), _g(m, "y2")
-    y1 = int(y1s) if y1s else None
-    y2 = int(y2s) if y2s else None
-    backwards = (m2, d2) < (m1, d1)
-    if y1 is None and y2 is not None:
-        y1 = y2 - 1 if backwards else y2
-    if y1 is None:
-        if pub is None:
-            return _unresolved("day", t), False
-        y1 = _infer_year(m1, d1, pub)
-    if y2 is None:
-        y2 = y1 + 1 if backwards else y1
+    if pub is None and not (_g(m, "y1") or _g(m, "y2")):
+        return _unresolved("day", t), False
+    y1, y2 = _year_pair(m, (m2, d2) < (m1, d1), (m1, d1), pub)
     try:
         start, end = date(y1, m1, d1), date(y2, m2, d2)
     except ValueError:
         return None
-    if end < start:
-        return None
-    return _dr(start, end, "day", t, False), False
+    return (_dr(start, end, "day", t, False), False) if start <= end else None
 
 
 def _h_months(m: _Hit, t: str, pub: date | None) -> _Out:
@@ -296,23 +294,14 @@ def _h_months(m: _Hit, t: str, pub: date | None) -> _Out:
     m1 = _month(m, "m1")
     assert m1 is not None
     m2 = _month(m, "m2") or m1
-    y1s, y2s = _g(m, "y1"), _g(m, "y2")
-    if "m2" in m.g and not (y1s or y2s or _g(m, "pre")):
+    written = bool(_g(m, "y1") or _g(m, "y2"))
+    if "m2" in m.g and not (written or _g(m, "pre")):
         return None  # "January to March" alone is too weak a signal
-    y1 = int(y1s) if y1s else None
-    y2 = int(y2s) if y2s else None
-    if y1 is None and y2 is not None:
-        y1 = y2 - 1 if m2 < m1 else y2
-    if y1 is None:
-        if pub is None:
-            return _unresolved("month", t), False
-        y1 = _infer_year(m1, 1, pub)
-    if y2 is None:
-        y2 = y1 + 1 if m2 < m1 else y1
+    if pub is None and not written:
+        return _unresolved("month", t), False
+    y1, y2 = _year_pair(m, m2 < m1, (m1, 1), pub)
     start, end = date(y1, m1, 1), date(y2, m2, _last_day(y2, m2))
-    if end < start:
-        return None
-    return _dr(start, end, "month", t, False), False
+    return (_dr(start, end, "month", t, False), False) if start <= end else None
 
 
 def _h_part_month(m: _Hit, t: str, pub: date | None) -> _Out:
@@ -383,18 +372,12 @@ def _h_weekday(m: _Hit, t: str, pub: date | None) -> _Out:
     return _dr(d, d, "day", t, True), False
 
 
-_DEIXIS_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "last night": -1}
-
-
 def _h_deixis(m: _Hit, t: str, pub: date | None) -> _Out:
-    word = " ".join(t.lower().split())
+    lo, hi = _DEIXIS[" ".join(t.lower().split())]
+    prec: Precision = "day" if lo == hi else "approximate"
     if pub is None:
-        return _unresolved("day", t), False
-    if word == "overnight":
-        return _dr(pub - timedelta(days=1), pub, "approximate", t, True), False
-    off = -2 if word.startswith("day before") else _DEIXIS_DAYS.get(word, 0)
-    d = pub + timedelta(days=off)
-    return _dr(d, d, "day", t, True), False
+        return _unresolved(prec, t), False
+    return _dr(pub + timedelta(days=lo), pub + timedelta(days=hi), prec, t, True), False
 
 
 def _h_period(m: _Hit, t: str, pub: date | None) -> _Out:
@@ -438,7 +421,16 @@ def _h_period(m: _Hit, t: str, pub: date | None) -> _Out:
     return _dr(start, end, prec, t, True), False
 
 
-_UNIT_DAYS = {"second": 0, "minute": 0, "hour": 0, "day": 1, "week": 7, "month": 30, "year": 365}
+_UNIT_DAYS = {"second": 0.0, "minute": 1 / 1440, "hour": 1 / 24, "day": 1.0, "week": 7.0}
+_UNIT_MONTHS = {"month": 1, "year": 12, "decade": 120}
+
+
+def _shift(pub: date, n: float, unit: str) -> date:
+    """`pub` moved by n units (negative: back); months and years move on the calendar."""
+    if unit in _UNIT_MONTHS:
+        y, mo = divmod(pub.year * 12 + pub.month - 1 + round(n * _UNIT_MONTHS[unit]), 12)
+        return date(y, mo + 1, min(pub.day, _last_day(y, mo + 1)))
+    return pub + timedelta(days=round(n * _UNIT_DAYS.get(unit, 1.0)))
 
 
 class _Hit:
@@ -467,18 +459,20 @@ def _num_unit(h: _Hit, t: str, pub: date | None) -> _Out:
     if h.g.get("sep") == "-":
         return (None, True) if not (h.g.get("pl") or h.g.get("ago")) else None
     if h.g.get("ago"):
-        prec: Precision = "day" if _UNIT_DAYS[unit] <= 1 else "approximate"
+        prec: Precision = "day" if _UNIT_DAYS.get(unit, 7.0) <= 1 else "approximate"
         if pub is None:
             return _unresolved(prec, t), False
-        d = pub - timedelta(days=round(n * _UNIT_DAYS[unit]))
+        d = _shift(pub, -n, unit)
         return _dr(d, d, prec, t, True), False
     mod = (h.g.get("mod") or "").lower()
     if mod:
         if pub is None:
             return _unresolved("approximate", t), False
-        per = _UNIT_DAYS[unit] or (1 / 24 if unit == "hour" else 0)
-        days = timedelta(days=max(1, round(n * per)))
-        start, end = (pub, pub + days) if mod in ("next", "coming") else (pub - days, pub)
+        ahead = mod in ("next", "coming")
+        other = _shift(pub, n if ahead else -n, unit)
+        if other == pub:  # "the past 12 hours": at least the day before
+            other = pub + timedelta(days=1 if ahead else -1)
+        start, end = (pub, other) if ahead else (other, pub)
         return _dr(start, end, "approximate", t, True), False
     if h["n"].lower() in ("a", "an", "one") and not h.g.get("prep"):
         return None  # "one day he ..." / "a day after": not a measured span
@@ -520,7 +514,7 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(_P_DECADE, _h_decade, ("digit",), numeric=True),
     _Rule(_P_YEAR, _h_year, ("digit",), numeric=True),
     _Rule(_P_NUM_UNIT, _num_unit, ("digit", "unit"), _B_NUM, numeric=True),
-    _Rule(_P_WORD_UNIT, _num_unit, ("unit",), _B_NUM),
+    _Rule(_P_WORD_UNIT, _num_unit, ("unit",), _B_WORD, required=True),
     _Rule(_P_PERIOD, _h_period, ("period",), _B_PERIOD),
     _Rule(_P_DEIXIS, _h_deixis, ("deixis",)),
     _Rule(_P_WEEKDAY, _h_weekday, ("weekday",), _B_WDMOD),
@@ -532,7 +526,7 @@ _GATES: dict[str, tuple[str, ...]] = {
     "weekday": tuple(_WEEKDAYS),
     "unit": tuple(str(u) for u in _V["duration_units"]),
     "period": ("week", "month", "year"),
-    "deixis": ("yesterday", "today", "tomorrow", "night", "morning", "afternoon", "evening"),
+    "deixis": tuple({w.split()[-1] for w in _DEIXIS}),
 }
 _DIGIT = re.compile(r"\d")
 _NUMERIC_LEFT = frozenset(".,/$€£#+-_")
@@ -545,14 +539,14 @@ def _candidates(text: str, pub: date | None, have: dict[str, bool]) -> list[_Can
             continue
         for m in rule.pattern.finditer(text):
             s, e = m.span()
-            left = text[s - 1] if s else " "
-            if left.isalnum() or left == "_" or (rule.numeric and left in _NUMERIC_LEFT):
-                continue
             pre = rule.before.search(text, max(0, s - 40), s) if rule.before else None
             if rule.required and pre is None:
                 continue
             if pre is not None:
-                s = min([s] + [pre.start(x) for x in ("x", "x2") if pre.groupdict().get(x)])
+                s = min([s] + [pre.start(x) for x in ("x", "x2", "x3") if pre.groupdict().get(x)])
+            left = text[s - 1] if s else " "
+            if left.isalnum() or left == "_" or (rule.numeric and left in _NUMERIC_LEFT):
+                continue
             out = rule.handler(_Hit(m, pre, s), text[s:e], pub)
             if out is not None:
                 found.append((s, e, rank, out[0], out[1]))

@@ -61,9 +61,7 @@ class _Rules:
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     raw: dict[str, Any] = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
-    designator = {
-        word: cls for cls, words in raw["designator_classes"].items() for word in words
-    }
+    designator = {word: cls for cls, words in raw["designator_classes"].items() for word in words}
     return _Rules(
         spelling=tuple((re.compile(p), r) for p, r in raw["spelling"]),
         translit=tuple((re.compile(p), r) for p, r in raw["translit"]),
@@ -83,7 +81,7 @@ _VOWELS = re.compile(r"[aeiouy]")
 
 
 def normalise(name: str) -> str:
-    """Lower case, accents and apostrophes gone, hyphens and punctuation as spaces, no leading 'the'.
+    """Lower case; no accents, apostrophes, punctuation (hyphens become spaces) or leading 'the'.
 
     Letters of other scripts are kept as they are (case-folded); see `fold_words` for a
     transliterated form.
@@ -207,17 +205,22 @@ def _word_match(x: str, y: str, person: bool) -> float:
         return 1.0
     th = _rules().thresholds
     ratio = Indel.normalized_similarity(x, y)
-    if _skeleton(x) == _skeleton(y) and ratio >= th["fuzzy_token"]:
-        # persons must also share the first vowel: Muhammad/Mohammed, never Khamenei/Khomeini
-        if not person or _first_vowel(x) == _first_vowel(y):
-            return ratio
+    # persons must also share the first vowel: Muhammad/Mohammed, never Khamenei/Khomeini
+    if (
+        _skeleton(x) == _skeleton(y)
+        and ratio >= th["fuzzy_token"]
+        and (not person or _first_vowel(x) == _first_vowel(y))
+    ):
+        return ratio
     return ratio if ratio >= th["fuzzy_token_strict"] else 0.0
 
 
 def _words_match(xs: list[str], ys: list[str], person: bool) -> float:
     if len(xs) != len(ys) or not xs:
         return 0.0
-    scores = [_word_match(_fold_word(x), _fold_word(y), person) for x, y in zip(xs, ys, strict=True)]
+    scores = [
+        _word_match(_fold_word(x), _fold_word(y), person) for x, y in zip(xs, ys, strict=True)
+    ]
     return 0.0 if min(scores) == 0.0 else sum(scores) / len(scores)
 
 
@@ -238,9 +241,9 @@ def _pair(x: str, y: str, person: bool, org: bool) -> tuple[float, dict[str, flo
     fx, fy = [_fold_word(w) for w in wx], [_fold_word(w) for w in wy]
     if fx and fx == fy:
         return 0.95, {"translit": 1.0}
-    for short, long in ((x, y), (y, x)):
-        if _is_acronym(short) and not _is_acronym(long):
-            if normalise(short).replace(" ", "") in _initials(long):
+    for acr, full in ((x, y), (y, x)):
+        if _is_acronym(acr) and not _is_acronym(full):
+            if normalise(acr).replace(" ", "") in _initials(full):
                 return th["acronym"], {"acronym": 1.0}
             return 0.1, {"acronym": 0.0}
     feats: dict[str, float] = {}
@@ -279,9 +282,9 @@ def _pair(x: str, y: str, person: bool, org: bool) -> tuple[float, dict[str, flo
         if short[-1] == long[-1] and short[0] != long[0] and len(short[0]) > 1:
             return 0.2, {"surname": 1.0, "given_name": 0.0}
     if person and len(fx) == len(fy) >= 2 and fx[-1] == fy[-1]:
-        if all(len(a) == 1 or len(b) == 1 for a, b in zip(fx[:-1], fy[:-1], strict=True)):
-            if all(a[0] == b[0] for a, b in zip(fx[:-1], fy[:-1], strict=True)):
-                return th["surname"], {"initials": 1.0}
+        given = list(zip(fx[:-1], fy[:-1], strict=True))
+        if all((len(a) == 1 or len(b) == 1) and a[0] == b[0] for a, b in given):
+            return th["surname"], {"initials": 1.0}  # "D. Ortega" / "Daniel Ortega"
         feats["given_name"] = 0.0
     ratio = Indel.normalized_similarity(" ".join(fx), " ".join(fy))
     feats["ratio"] = ratio
@@ -302,12 +305,13 @@ def _names(info: NameInfo) -> list[str]:
 
 
 def compare(a: NameInfo, b: NameInfo) -> Judgement:
-    """Judge whether `a` and `b` name one entity: the best of all their name pairs, weighed by type."""
+    """Judge whether `a` and `b` name one entity: their best pair of names, weighed by type."""
     th = _rules().thresholds
     agree = _type_agreement(a.type, b.type)
     person = a.type == "PERSON" and b.type == "PERSON"
     org = not (a.type == "PERSON" or b.type == "PERSON") or agree < 1.0
-    best, best_feats, best_pair = 0.0, {}, ("", "")
+    best, best_pair = 0.0, ("", "")
+    best_feats: dict[str, float] = {}
     for x in _names(a):
         for y in _names(b):
             score, feats = _pair(x, y, person, org)

@@ -14,6 +14,8 @@ __all__ = ["ClaimFeatures", "Similarity", "THRESHOLD", "similarity"]
 # denials reuse fewer of the words of what they deny.
 THRESHOLD = 0.30
 REFUTE_THRESHOLD = 0.16
+# A claim with fewer keys than this is too thin to count as contained in a longer one.
+MIN_CONTAINED = 3
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,12 +49,21 @@ class Similarity:
 Weight = Callable[[str], float]
 
 
-def _weighted_jaccard(a: set[str], b: set[str], weight: Weight) -> float:
-    union = a | b
-    if not union:
+def _terms(keys: set[str]) -> int:
+    return sum(k.startswith("w:") for k in keys)
+
+
+def _weighted_overlap(a: set[str], b: set[str], weight: Weight) -> float:
+    """Weighted Jaccard, blended with the weighted share of the smaller side that is shared:
+    a short claim fully inside a longer one about the same thing still scores well."""
+    if not a or not b:
         return 0.0
-    total = sum(weight(k) for k in union)
-    return sum(weight(k) for k in a & b) / total if total else 0.0
+    shared = sum(weight(k) for k in a & b)
+    union = sum(weight(k) for k in a | b)
+    smaller = min(sum(weight(k) for k in a), sum(weight(k) for k in b))
+    if min(_terms(a), _terms(b)) < MIN_CONTAINED:
+        return shared / union if union else 0.0
+    return 0.75 * shared / union + 0.25 * shared / smaller if union and smaller else 0.0
 
 
 def _figures_conflict(a: ClaimFeatures, b: ClaimFeatures) -> tuple[bool, bool]:
@@ -73,7 +84,7 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight) -> Similarity
     """A score in [0, 1] and the features that made it."""
     ka = {f"w:{t}" for t in a.terms} | {f"a:{x}" for x in a.actors} | {f"p:{x}" for x in a.places}
     kb = {f"w:{t}" for t in b.terms} | {f"a:{x}" for x in b.actors} | {f"p:{x}" for x in b.places}
-    base = _weighted_jaccard(ka, kb, weight)
+    base = _weighted_overlap(ka, kb, weight)
     features = {"overlap": round(base, 3)}
     score = base
     conflict, agree = _figures_conflict(a, b)
@@ -88,12 +99,11 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight) -> Similarity
     elif counted_a != counted_b and (counted_a or counted_b):
         features["figure_on_one_side"] = -0.5
         score *= 0.5
-    if a.places and b.places and not (a.places & b.places):
+    local_a = {p for p in a.places if not p.startswith("iso3166-1:")}
+    local_b = {p for p in b.places if not p.startswith("iso3166-1:")}
+    if local_a and local_b and not (local_a & local_b):
         features["places_differ"] = -0.3
         score *= 0.7
-    elif bool(a.places) != bool(b.places):
-        features["place_on_one_side"] = -0.2
-        score *= 0.8
     if a.dates and b.dates:
         if a.dates & b.dates:
             features["dates_agree"] = 0.1
@@ -107,11 +117,15 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight) -> Similarity
 
 def idf_weight(counts: dict[str, int], total: int) -> Weight:
     """Rarer keys weigh more; actors and places count extra."""
+    cache: dict[str, float] = {}
+
     def weight(key: str) -> float:
-        n = counts.get(key, 0)
-        w = math.log((total + 1) / (n + 0.5)) + 0.5
-        if key.startswith(("a:", "p:")):
-            w *= 1.5
-        return max(w, 0.1)
+        w = cache.get(key)
+        if w is None:
+            w = math.log((total + 1) / (counts.get(key, 0) + 0.5)) + 0.5
+            if key.startswith(("a:", "p:")):
+                w *= 1.5
+            w = cache[key] = max(w, 0.1)
+        return w
 
     return weight

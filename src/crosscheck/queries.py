@@ -1,0 +1,822 @@
+"""Read-only questions to the ledger's analysis, answered as plain dictionaries.
+
+The CLI and other views call these; none of them writes. References a user types are
+resolved here: an entity by id, id prefix, name or alias; a claim or cluster by id or unique
+id prefix; a document as `Ledger.document` finds it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from crosscheck.errors import CrosscheckError
+from crosscheck.ledger import Ledger
+
+__all__ = [
+    "NotFound",
+    "chain_text",
+    "changes_since",
+    "claim_detail",
+    "cluster_detail",
+    "cluster_origins",
+    "entity_detail",
+    "list_claims",
+    "list_clusters",
+    "list_entities",
+    "list_figures",
+    "list_judgements",
+    "list_places",
+    "list_series",
+    "origin_label",
+    "parse_since",
+    "resolve_claim",
+    "resolve_cluster",
+    "resolve_entities",
+]
+
+CONTEXT = 60  # characters of text shown either side of a mention
+NOTABLE = ("corroborated", "contested", "denied")
+_EXCLUDED_SERIES = ("other", "money", "duration")
+
+
+class NotFound(CrosscheckError):
+    """A reference (entity, claim, cluster, document) matches nothing, or more than one thing."""
+
+    exit_code = 4
+
+
+# -- references -----------------------------------------------------------------------------
+
+
+def _marks(items: Sequence[object]) -> str:
+    return ",".join("?" * len(items))
+
+
+def _by_prefix(conn: sqlite3.Connection, table: str, ref: str) -> str | None:
+    """The id in `table` equal to `ref`, or the only one starting with it."""
+    if conn.execute(f"SELECT 1 FROM {table} WHERE id=?", (ref,)).fetchone():
+        return ref
+    if len(ref) < 4:
+        return None
+    upper = ref[:-1] + chr(ord(ref[-1]) + 1)
+    rows = conn.execute(f"SELECT id FROM {table} WHERE id >= ? AND id < ? LIMIT 2", (ref, upper)).fetchall()
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
+def resolve_claim(ledger: Ledger, ref: str) -> str:
+    """A claim id from an id or unique prefix; raises NotFound."""
+    found = _by_prefix(ledger.conn, "claims", ref.strip())
+    if found is None:
+        raise NotFound(f"{ref}: no such claim (or the prefix is ambiguous)")
+    return found
+
+
+def resolve_cluster(ledger: Ledger, ref: str) -> str:
+    """A cluster id from an id or unique prefix; raises NotFound."""
+    found = _by_prefix(ledger.conn, "clusters", ref.strip())
+    if found is None:
+        raise NotFound(f"{ref}: no such cluster (or the prefix is ambiguous)")
+    return found
+
+
+def resolve_entities(ledger: Ledger, ref: str) -> list[str]:
+    """Entity ids `ref` names: an id or unique id prefix, else every entity whose name or alias
+    is `ref` (any case). Empty when nothing matches."""
+    conn = ledger.conn
+    ref = ref.strip()
+    found = _by_prefix(conn, "entities", ref)
+    if found:
+        return [found]
+    rows = conn.execute("SELECT id FROM entities WHERE name = ? COLLATE NOCASE ORDER BY rowid", (ref,)).fetchall()
+    if not rows:
+        rows = conn.execute(
+            "SELECT DISTINCT e.id FROM entities e, json_each(e.aliases) j WHERE j.value = ? COLLATE NOCASE ORDER BY e.rowid",
+            (ref,),
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _actor_of(conn: sqlite3.Connection, entities: Iterable[str]) -> dict[str, str]:
+    ids = list(entities)
+    if not ids:
+        return {}
+    rows = conn.execute(
+        f"SELECT e.id, coalesce(a.actor, e.id) FROM entities e LEFT JOIN actors a ON a.entity = e.id "
+        f"WHERE e.id IN ({_marks(ids)})",
+        ids,
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+def _actors(ledger: Ledger, ref: str) -> list[str]:
+    """The actors `ref` names, most mentioned first; raises NotFound."""
+    conn = ledger.conn
+    actors = list(dict.fromkeys(_actor_of(conn, resolve_entities(ledger, ref)).values()))
+    if not actors:
+        raise NotFound(f"{ref}: no such entity")
+    if len(actors) > 1:
+        counts = {
+            a: conn.execute(
+                "SELECT count(*) FROM entity_mentions m JOIN actors x ON x.entity = m.entity WHERE x.actor=?", (a,)
+            ).fetchone()[0]
+            for a in actors
+        }
+        actors.sort(key=lambda a: -counts[a])
+    return actors
+
+
+def _members(conn: sqlite3.Connection, actors: Sequence[str]) -> list[str]:
+    rows = conn.execute(f"SELECT entity FROM actors WHERE actor IN ({_marks(actors)})", list(actors)).fetchall()
+    return [r[0] for r in rows] or list(actors)
+
+
+def _names(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, str]:
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    return {r[0]: r[1] for r in conn.execute(f"SELECT id, name FROM entities WHERE id IN ({_marks(ids)})", ids)}
+
+
+def origin_label(conn: sqlite3.Connection, origin: str | None, cache: dict[str, str] | None = None) -> str | None:
+    """An origin as people read it: `actor:ID` becomes the actor's name."""
+    if origin is None or not origin.startswith("actor:"):
+        return origin
+    if cache is not None and origin in cache:
+        return cache[origin]
+    label = _names(conn, [origin[6:]]).get(origin[6:], origin)
+    if cache is not None:
+        cache[origin] = label
+    return label
+
+
+# -- entities and places ----------------------------------------------------------------------
+
+
+def list_entities(ledger: Ledger, *, type: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+    """Actors (entities merged across documents), most mentioned first."""
+    conn = ledger.conn
+    mentions = {r[0]: r[1] for r in conn.execute("SELECT entity, count(*) FROM entity_mentions GROUP BY entity")}
+    groups: dict[str, dict[str, Any]] = {}
+    for r in conn.execute(
+        "SELECT e.id, e.doc, e.name, e.type, e.kind, e.aliases, coalesce(a.actor, e.id) AS actor "
+        "FROM entities e LEFT JOIN actors a ON a.entity = e.id ORDER BY e.rowid"
+    ):
+        g = groups.setdefault(
+            r["actor"],
+            {
+                "id": r["actor"],
+                "name": r["name"],
+                "type": r["type"],
+                "kind": None,
+                "aliases": {},
+                "mentions": 0,
+                "docs": set(),
+                "entities": 0,
+            },
+        )
+        if r["id"] == r["actor"]:
+            g["name"], g["type"] = r["name"], r["type"]
+        g["kind"] = g["kind"] or r["kind"]
+        for alias in (r["name"], *json.loads(r["aliases"])):
+            g["aliases"][alias] = None
+        g["mentions"] += mentions.get(r["id"], 0)
+        g["docs"].add(r["doc"])
+        g["entities"] += 1
+    out = []
+    for g in groups.values():
+        if type and g["type"].lower() != type.lower():
+            continue
+        if kind and (g["kind"] or "").lower() != kind.lower():
+            continue
+        g["aliases"] = [a for a in g["aliases"] if a.lower() != g["name"].lower()]
+        g["docs"] = len(g["docs"])
+        out.append(g)
+    out.sort(key=lambda g: (-g["mentions"], g["name"].lower()))
+    return out
+
+
+def entity_detail(ledger: Ledger, ref: str, *, why: bool = False) -> dict[str, Any]:
+    """One actor: its names, member entities, mentions with context, relations, and (with
+    `why`) the judgement edges between its entities with the features that decided them."""
+    conn = ledger.conn
+    actors = _actors(ledger, ref)
+    actor = actors[0]
+    members = _members(conn, [actor])
+    marks = _marks(members)
+    rows = conn.execute(f"SELECT * FROM entities WHERE id IN ({marks}) ORDER BY rowid", members).fetchall()
+    head = next((r for r in rows if r["id"] == actor), rows[0])
+    aliases = dict.fromkeys(n for r in rows for n in (r["name"], *json.loads(r["aliases"])))
+    mentions = []
+    for m in conn.execute(
+        f"SELECT m.entity, m.doc, m.start, m.stop, m.text, d.outlet, max(m.start - {CONTEXT}, 0) AS cs, "
+        f"substr(d.text, max(m.start - {CONTEXT}, 0) + 1, m.stop + {CONTEXT} - max(m.start - {CONTEXT}, 0)) AS ctx "
+        f"FROM entity_mentions m JOIN documents d ON d.id = m.doc WHERE m.entity IN ({marks}) ORDER BY m.doc, m.start",
+        members,
+    ):
+        ctx = m["ctx"]
+        mentions.append(
+            {
+                "entity": m["entity"],
+                "doc": m["doc"],
+                "outlet": m["outlet"],
+                "start": m["start"],
+                "end": m["stop"],
+                "text": m["text"],
+                "context": ctx,
+                "at": [m["start"] - m["cs"], m["stop"] - m["cs"]],
+            }
+        )
+    relations = []
+    rel_rows = conn.execute(
+        f"SELECT * FROM relations WHERE subject IN ({marks}) OR object IN ({marks}) ORDER BY doc, start",
+        [*members, *members],
+    ).fetchall()
+    ends = _actor_of(conn, {x for r in rel_rows for x in (r["subject"], r["object"])})
+    names = _names(conn, ends.values())
+    for r in rel_rows:
+        s, o = ends.get(r["subject"], r["subject"]), ends.get(r["object"], r["object"])
+        relations.append(
+            {
+                "subject": names.get(s, s),
+                "subject_id": s,
+                "predicate": r["predicate"],
+                "object": names.get(o, o),
+                "object_id": o,
+                "doc": r["doc"],
+                "evidence": r["text"],
+            }
+        )
+    out: dict[str, Any] = {
+        "id": actor,
+        "name": head["name"],
+        "type": head["type"],
+        "kind": next((r["kind"] for r in rows if r["kind"]), None),
+        "aliases": [a for a in aliases if a.lower() != head["name"].lower()],
+        "entities": [{"id": r["id"], "doc": r["doc"], "name": r["name"], "type": r["type"]} for r in rows],
+        "mentions": mentions,
+        "relations": relations,
+        "others": [{"id": a, "name": _names(conn, [a]).get(a)} for a in actors[1:]],
+    }
+    if why:
+        out["judgements"] = _entity_judgements(conn, members)
+    return out
+
+
+def _entity_judgements(conn: sqlite3.Connection, members: list[str]) -> list[dict[str, Any]]:
+    marks = _marks(members)
+    rows = conn.execute(
+        f"SELECT * FROM judgements WHERE kind='entity' AND (a IN ({marks}) OR b IN ({marks})) ORDER BY id",
+        [*members, *members],
+    ).fetchall()
+    info = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            f"SELECT id, name, doc FROM entities WHERE id IN ({_marks([x for r in rows for x in (r['a'], r['b'])] or [''])})",
+            [x for r in rows for x in (r["a"], r["b"])] or [""],
+        )
+    }
+    return [
+        {
+            "id": r["id"],
+            "a": r["a"],
+            "a_name": info.get(r["a"], (None, None))[0],
+            "a_doc": info.get(r["a"], (None, None))[1],
+            "b": r["b"],
+            "b_name": info.get(r["b"], (None, None))[0],
+            "b_doc": info.get(r["b"], (None, None))[1],
+            "decision": r["decision"],
+            "score": r["score"],
+            "features": json.loads(r["features"]),
+            "author": r["author"],
+            "created_at": r["created_at"],
+            "undone": bool(r["undone"]),
+        }
+        for r in rows
+    ]
+
+
+def list_places(ledger: Ledger, *, country: str | None = None) -> list[dict[str, Any]]:
+    """Places as gazetteer entries (unresolved ones by name), most mentioned first."""
+    conn = ledger.conn
+    where, args = "", []
+    if country:
+        where, args = "WHERE upper(p.country) = upper(?)", [country]
+    groups: dict[str, dict[str, Any]] = {}
+    for r in conn.execute(
+        f"SELECT p.*, (SELECT count(*) FROM place_mentions m WHERE m.place = p.id) AS n FROM places p {where} ORDER BY p.rowid",
+        args,
+    ):
+        key = r["gazetteer_id"] or f"unresolved:{r['name'].lower()}"
+        g = groups.setdefault(
+            key,
+            {
+                "id": key,
+                "name": r["name"],
+                "country": r["country"],
+                "admin1": r["admin1"],
+                "lat": r["lat"],
+                "lon": r["lon"],
+                "feature": r["feature"],
+                "gazetteer_id": r["gazetteer_id"],
+                "names": {},
+                "mentions": 0,
+                "docs": set(),
+            },
+        )
+        g["names"][r["name"]] = None
+        g["mentions"] += r["n"]
+        g["docs"].add(r["doc"])
+    out = []
+    for g in groups.values():
+        g["names"], g["docs"] = list(g["names"]), len(g["docs"])
+        out.append(g)
+    out.sort(key=lambda g: (-g["mentions"], g["name"].lower()))
+    return out
+
+
+def _place_ids(conn: sqlite3.Connection, ref: str) -> list[str]:
+    """Place rows meant by a name or gazetteer id, across spellings of the same gazetteer place."""
+    rows = conn.execute(
+        "SELECT id, gazetteer_id FROM places WHERE name = ? COLLATE NOCASE OR gazetteer_id = ?", (ref, ref)
+    ).fetchall()
+    gids = sorted({r[1] for r in rows if r[1]})
+    ids = {r[0] for r in rows}
+    if gids:
+        ids |= {r[0] for r in conn.execute(f"SELECT id FROM places WHERE gazetteer_id IN ({_marks(gids)})", gids)}
+    return sorted(ids)
+
+
+# -- claims and figures -------------------------------------------------------------------------
+
+
+def _claims_with(column: str, ids: list[str], docs_sql: str) -> str:
+    """SQL restricting claims `c` to those listing one of `ids` in JSON `column` (checked only in
+    the documents where they occur, so the index on claims.doc does the work)."""
+    return f"(c.doc IN ({docs_sql}) AND EXISTS (SELECT 1 FROM json_each(c.{column}) j WHERE j.value IN ({_marks(ids)})))"
+
+
+def list_claims(
+    ledger: Ledger,
+    *,
+    doc: str | None = None,
+    source: str | None = None,
+    entity: str | None = None,
+    certainty: str | None = None,
+    polarity: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Claims in document order, filtered by document, source (words of the source or the name
+    of its entity), an entity they mention or are sourced to, certainty, polarity, kind."""
+    conn = ledger.conn
+    where: list[str] = []
+    args: list[object] = []
+    if doc:
+        row = ledger.document(doc)
+        if row is None:
+            raise NotFound(f"{doc}: no such document (or the prefix is ambiguous)")
+        where.append("c.doc = ?")
+        args.append(row["id"])
+    if source:
+        ents = conn.execute("SELECT id FROM entities WHERE name LIKE ? ESCAPE '\\'", (f"%{_like(source)}%",)).fetchall()
+        members = _members(conn, list(_actor_of(conn, [r[0] for r in ents]).values())) if ents else []
+        clause = "c.source_text LIKE ? ESCAPE '\\'"
+        args.append(f"%{_like(source)}%")
+        if members:
+            clause += f" OR c.source_entity IN ({_marks(members)})"
+            args.extend(members)
+        where.append(f"({clause})")
+    if entity:
+        members = _members(conn, _actors(ledger, entity)[:1])
+        docs = f"SELECT doc FROM entities WHERE id IN ({_marks(members)})"
+        where.append(f"({_claims_with('entities', members, docs)} OR c.source_entity IN ({_marks(members)}))")
+        args.extend([*members, *members, *members])
+    for column, value in (("certainty", certainty), ("polarity", polarity), ("kind", kind)):
+        if value:
+            where.append(f"c.{column} = ?")
+            args.append(value)
+    sql = (
+        "SELECT c.id, c.doc, c.text, c.source_text, c.source_kind, c.cue, c.certainty, c.polarity, c.kind, c.quote, "
+        "c.event_type, m.cluster, m.stance, o.origin FROM claims c LEFT JOIN memberships m ON m.claim = c.id "
+        "LEFT JOIN claim_origins o ON o.claim = c.id"
+    )
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY c.doc, c.start"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    cache: dict[str, str] = {}
+    out = []
+    for r in conn.execute(sql, args):
+        item = dict(r)
+        item["source"] = item.pop("source_text")
+        item["origin"] = origin_label(conn, r["origin"], cache)
+        out.append(item)
+    return out
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _via(row: sqlite3.Row) -> list[dict[str, Any]]:
+    return [{"text": v["text"], "kind": v["kind"], "entity": v.get("entity")} for v in json.loads(row["via"])]
+
+
+def chain_text(source: str, via: Sequence[dict[str, Any]]) -> str:
+    """A source chain on one line, outermost first: `Outlet <- officials <- documents`."""
+    return " ← ".join([source, *(v["text"] for v in via)])
+
+
+def _find_cue(sentence: str, cue: str | None, avoid: tuple[int, int], near: int | None) -> tuple[int, int] | None:
+    if not cue:
+        return None
+    spots = [
+        (m.start(), m.end())
+        for m in re.finditer(re.escape(cue), sentence, re.I)
+        if m.end() <= avoid[0] or m.start() >= avoid[1]
+    ]
+    if not spots:
+        spots = [(m.start(), m.end()) for m in re.finditer(re.escape(cue), sentence, re.I)]
+    if not spots:
+        return None
+    return min(spots, key=lambda s: abs(s[0] - near)) if near is not None else spots[0]
+
+
+def claim_detail(ledger: Ledger, ref: str) -> dict[str, Any]:
+    """One claim: its sentence with the content, source and cue located in it (offsets into
+    `sentence`), its via chain, origin, cluster, stance and figures."""
+    conn = ledger.conn
+    cid = resolve_claim(ledger, ref)
+    r = conn.execute(
+        "SELECT c.*, d.outlet, d.published, d.title, substr(d.text, c.sentence_start + 1, c.sentence_stop - c.sentence_start) "
+        "AS sentence, m.cluster, m.stance, o.origin, o.kind AS origin_kind, k.proposition, k.status FROM claims c "
+        "JOIN documents d ON d.id = c.doc LEFT JOIN memberships m ON m.claim = c.id LEFT JOIN claim_origins o ON o.claim = c.id "
+        "LEFT JOIN clusters k ON k.id = m.cluster WHERE c.id = ?",
+        (cid,),
+    ).fetchone()
+    base = r["sentence_start"]
+    content = (r["start"] - base, r["stop"] - base)
+    source = None
+    if r["source_start"] is not None and base <= r["source_start"] and r["source_stop"] <= r["sentence_stop"]:
+        source = (r["source_start"] - base, r["source_stop"] - base)
+    cue = _find_cue(r["sentence"], r["cue"], content, source[0] if source else None)
+    figures = [
+        dict(f)
+        for f in conn.execute(
+            "SELECT id, text, value, low, high, qualifier, category, what, as_of FROM figures WHERE claim=? ORDER BY start",
+            (cid,),
+        )
+    ]
+    via = _via(r)
+    return {
+        "id": cid,
+        "doc": r["doc"],
+        "outlet": r["outlet"],
+        "published": r["published"],
+        "title": r["title"],
+        "text": r["text"],
+        "sentence": r["sentence"],
+        "content_at": list(content),
+        "source_at": list(source) if source else None,
+        "cue_at": list(cue) if cue else None,
+        "source": r["source_text"],
+        "source_kind": r["source_kind"],
+        "source_entity": r["source_entity"],
+        "via": via,
+        "chain": chain_text(r["source_text"], via),
+        "cue": r["cue"],
+        "quote": r["quote"],
+        "certainty": r["certainty"],
+        "polarity": r["polarity"],
+        "kind": r["kind"],
+        "event_type": r["event_type"],
+        "when": r["when_text"],
+        "when_start": r["when_start"],
+        "when_end": r["when_end"],
+        "origin": origin_label(conn, r["origin"]),
+        "origin_kind": r["origin_kind"],
+        "cluster": r["cluster"],
+        "stance": r["stance"],
+        "proposition": r["proposition"],
+        "status": r["status"],
+        "figures": figures,
+    }
+
+
+def list_figures(ledger: Ledger, *, category: str | None = None) -> list[dict[str, Any]]:
+    """Every figure with its source and origin, by category and date."""
+    conn = ledger.conn
+    where, args = ("WHERE f.category = ?", [category]) if category else ("", [])
+    cache: dict[str, str] = {}
+    out = []
+    for r in conn.execute(
+        "SELECT f.id, f.doc, f.text, f.value, f.low, f.high, f.qualifier, f.category, f.what, f.as_of, f.claim, "
+        f"f.part_of, c.source_text AS source, o.origin, d.outlet FROM figures f JOIN documents d ON d.id = f.doc "
+        f"LEFT JOIN claims c ON c.id = f.claim LEFT JOIN claim_origins o ON o.claim = f.claim {where} "
+        f"ORDER BY f.category, f.as_of, f.value",
+        args,
+    ):
+        item = dict(r)
+        item["origin"] = origin_label(conn, r["origin"], cache)
+        out.append(item)
+    return out
+
+
+def list_series(ledger: Ledger, *, category: str | None = None) -> list[dict[str, Any]]:
+    """Figure series with their points in date order and their flags."""
+    where, args = ("WHERE category = ?", [category]) if category else ("", [])
+    out = []
+    for r in ledger.conn.execute(f"SELECT * FROM series {where} ORDER BY category, source", args):
+        points = json.loads(r["points"])
+        out.append(
+            {
+                "id": r["id"],
+                "category": r["category"],
+                "what": r["what"],
+                "place": r["place"],
+                "source": r["source"],
+                "points": points,
+                "flags": json.loads(r["flags"]),
+                "values": " → ".join(f"{p['value']:g} ({p['as_of'] or '?'})" for p in points),
+            }
+        )
+    return out
+
+
+# -- clusters ---------------------------------------------------------------------------------
+
+
+def list_clusters(
+    ledger: Ledger,
+    *,
+    status: str | None = None,
+    entity: str | None = None,
+    place: str | None = None,
+    min_size: int = 1,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Clusters, largest first, filtered by status, an entity or a place their claims mention."""
+    conn = ledger.conn
+    where, args = ["size >= ?"], [min_size]
+    if status:
+        where.append("status = ?")
+        args.append(status)
+    if entity:
+        ids = _members(conn, _actors(ledger, entity)[:1])
+        docs = f"SELECT doc FROM entities WHERE id IN ({_marks(ids)})"
+        claims = (
+            f"SELECT c.id FROM claims c WHERE {_claims_with('entities', ids, docs)} OR c.source_entity IN ({_marks(ids)})"
+        )
+        where.append(f"id IN (SELECT cluster FROM memberships WHERE claim IN ({claims}))")
+        args.extend([*ids, *ids, *ids])
+    if place:
+        ids = _place_ids(conn, place)
+        if not ids:
+            raise NotFound(f"{place}: no such place")
+        docs = f"SELECT doc FROM places WHERE id IN ({_marks(ids)})"
+        claims = f"SELECT c.id FROM claims c WHERE {_claims_with('places', ids, docs)}"
+        where.append(f"id IN (SELECT cluster FROM memberships WHERE claim IN ({claims}))")
+        args.extend([*ids, *ids])
+    sql = f"SELECT * FROM clusters WHERE {' AND '.join(where)} ORDER BY size DESC, id"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [
+        {
+            "id": r["id"],
+            "status": r["status"],
+            "size": r["size"],
+            "proposition": r["proposition"],
+            "origins": json.loads(r["origins"]),
+            "refuted_by": json.loads(r["refuted_by"]),
+            "reason": r["reason"],
+        }
+        for r in conn.execute(sql, args)
+    ]
+
+
+def _cluster_rows(conn: sqlite3.Connection, cluster: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT c.*, m.stance, m.score, o.origin, o.kind AS origin_kind, d.outlet, d.published, d.duplicate_of, "
+        "substr(d.text, c.sentence_start + 1, c.sentence_stop - c.sentence_start) AS sentence FROM memberships m "
+        "JOIN claims c ON c.id = m.claim JOIN documents d ON d.id = c.doc LEFT JOIN claim_origins o ON o.claim = c.id "
+        "WHERE m.cluster = ? ORDER BY d.published, c.doc, c.start",
+        (cluster,),
+    ).fetchall()
+
+
+def cluster_detail(ledger: Ledger, ref: str) -> dict[str, Any]:
+    """One cluster: proposition, status and reason, and every claim with its stance, source
+    chain, origin and sentence; user corrections that touch it."""
+    conn = ledger.conn
+    cid = resolve_cluster(ledger, ref)
+    k = conn.execute("SELECT * FROM clusters WHERE id=?", (cid,)).fetchone()
+    cache: dict[str, str] = {}
+    claims = []
+    for r in _cluster_rows(conn, cid):
+        via = _via(r)
+        claims.append(
+            {
+                "id": r["id"],
+                "stance": r["stance"],
+                "doc": r["doc"],
+                "outlet": r["outlet"],
+                "published": r["published"],
+                "text": r["text"],
+                "chain": chain_text(r["source_text"], via),
+                "source_kind": r["source_kind"],
+                "cue": r["cue"],
+                "certainty": r["certainty"],
+                "polarity": r["polarity"],
+                "origin": origin_label(conn, r["origin"], cache),
+                "sentence": r["sentence"],
+                "score": r["score"],
+            }
+        )
+    ids = [c["id"] for c in claims]
+    corrections = [
+        dict(j)
+        for j in conn.execute(
+            f"SELECT id, kind, a, b, decision, features, created_at, undone FROM judgements WHERE author='user' AND "
+            f"(a = ? OR b = ? OR a IN ({_marks(ids or [''])})) ORDER BY id",
+            [cid, cid, *(ids or [""])],
+        )
+    ]
+    return {
+        "id": cid,
+        "proposition": k["proposition"],
+        "status": k["status"],
+        "reason": k["reason"],
+        "origins": json.loads(k["origins"]),
+        "refuted_by": json.loads(k["refuted_by"]),
+        "size": k["size"],
+        "updated_at": k["updated_at"],
+        "claims": claims,
+        "corrections": corrections,
+    }
+
+
+def cluster_origins(ledger: Ledger, ref: str) -> dict[str, Any]:
+    """Each independent origin of a cluster with the claims, chains and documents behind it,
+    grouped the way the status counts them."""
+    from crosscheck.ledger.resolution import _within_document
+    from crosscheck.resolve.status import Member
+
+    conn = ledger.conn
+    cid = resolve_cluster(ledger, ref)
+    k = conn.execute("SELECT * FROM clusters WHERE id=?", (cid,)).fetchone()
+    rows = _cluster_rows(conn, cid)
+    cache: dict[str, str] = {}
+    raw = [
+        Member(r["id"], r["stance"], origin_label(conn, r["origin"], cache) or "?", r["origin_kind"] or "outlet")
+        for r in rows
+    ]
+    counted = _within_document(raw, [r["doc"] for r in rows])
+    dup_outlets = {
+        r[0]: r[1]
+        for r in conn.execute(
+            f"SELECT id, outlet FROM documents WHERE id IN ({_marks([r['duplicate_of'] or '' for r in rows] or [''])})",
+            [r["duplicate_of"] or "" for r in rows] or [""],
+        )
+    }
+    groups: dict[str, dict[str, Any]] = {}
+    for r, before, after in zip(rows, raw, counted, strict=True):
+        g = groups.setdefault(
+            after.origin, {"origin": after.origin, "kind": after.origin_kind, "stances": {}, "claims": [], "docs": {}}
+        )
+        g["stances"][after.stance] = g["stances"].get(after.stance, 0) + 1
+        g["docs"][r["doc"]] = r["outlet"]
+        g["claims"].append(
+            {
+                "id": r["id"],
+                "stance": r["stance"],
+                "doc": r["doc"],
+                "outlet": r["outlet"],
+                "published": r["published"],
+                "chain": chain_text(r["source_text"], _via(r)),
+                "text": r["text"],
+                "copy_of": r["duplicate_of"],
+                "copy_of_outlet": dup_outlets.get(r["duplicate_of"] or ""),
+                "counted_with": after.origin if before.origin != after.origin else None,
+            }
+        )
+    for g in groups.values():
+        g["docs"] = [{"doc": d, "outlet": o} for d, o in g["docs"].items()]
+    return {
+        "id": cid,
+        "proposition": k["proposition"],
+        "status": k["status"],
+        "reason": k["reason"],
+        "origins": list(groups.values()),
+    }
+
+
+# -- history and judgements ---------------------------------------------------------------------
+
+_RELATIVE = re.compile(r"^(\d+)\s*([hdw])$")
+
+
+def parse_since(value: str, now: datetime | None = None) -> str:
+    """An ISO timestamp from `2026-01-09`, `2026-01-09T10:00`, `3d`, `12h`, `2w`, `today`, `yesterday`."""
+    now = now or datetime.now(UTC)
+    text = value.strip().lower()
+    if text in ("today", "yesterday"):
+        day = now.date() - timedelta(days=text == "yesterday")
+        return day.isoformat()
+    m = _RELATIVE.match(text)
+    if m:
+        hours = int(m.group(1)) * {"h": 1, "d": 24, "w": 168}[m.group(2)]
+        return (now - timedelta(hours=hours)).isoformat(timespec="seconds")
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise NotFound(f"{value}: not a date (use 2026-01-09, 2026-01-09T10:00, 3d, 12h, today)") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed.isoformat(timespec="seconds") if "t" in text or " " in text.strip() else parsed.date().isoformat()
+
+
+def changes_since(ledger: Ledger, since: str, *, every: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """What changed in the ledger since `since` (ledger time, see `parse_since`): clusters that
+    became (or stopped being) corroborated, contested or denied (`every`: all status changes),
+    user corrections, and figures of a series that moved, with the document that moved them."""
+    conn = ledger.conn
+    at = parse_since(since)
+    statuses, corrections = [], []
+    for r in conn.execute(
+        "SELECT ch.*, k.proposition FROM changes ch LEFT JOIN clusters k ON k.id = ch.subject "
+        "WHERE ch.at >= ? ORDER BY ch.id",
+        (at,),
+    ):
+        if r["kind"] == "status":
+            if every or r["after"] in NOTABLE or r["before"] in NOTABLE:
+                statuses.append(
+                    {
+                        "at": r["at"],
+                        "cluster": r["subject"],
+                        "before": r["before"],
+                        "after": r["after"],
+                        "proposition": r["proposition"],
+                        "doc": r["doc"],
+                        "reason": r["reason"],
+                    }
+                )
+        else:
+            corrections.append({"at": r["at"], "kind": r["kind"], "subject": r["subject"], "reason": r["reason"]})
+    new = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            "SELECT f.id, f.doc, d.outlet FROM figures f JOIN documents d ON d.id = f.doc WHERE d.added_at >= ?", (at,)
+        )
+    }
+    figures = []
+    if new:
+        for s in conn.execute("SELECT * FROM series ORDER BY category, source"):
+            points = json.loads(s["points"])
+            for i, p in enumerate(points):
+                if p["figure"] in new and i > 0:
+                    prev = points[i - 1]
+                    figures.append(
+                        {
+                            "series": s["id"],
+                            "category": s["category"],
+                            "what": s["what"],
+                            "source": s["source"],
+                            "before": prev["value"],
+                            "before_as_of": prev["as_of"],
+                            "after": p["value"],
+                            "as_of": p["as_of"],
+                            "doc": new[p["figure"]][0],
+                            "outlet": new[p["figure"]][1],
+                            "flags": json.loads(s["flags"]),
+                        }
+                    )
+    return {"statuses": statuses, "figures": figures, "corrections": corrections}
+
+
+def list_judgements(
+    ledger: Ledger, *, author: str | None = "user", kind: str | None = None, active: bool = False
+) -> list[dict[str, Any]]:
+    """Judgement edges (by default the user's), newest first."""
+    where, args = [], []
+    if author:
+        where.append("author = ?")
+        args.append(author)
+    if kind:
+        where.append("kind = ?")
+        args.append(kind)
+    if active:
+        where.append("undone = 0")
+    sql = "SELECT * FROM judgements" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id DESC"
+    out = []
+    for r in ledger.conn.execute(sql, args):
+        item = dict(r)
+        item["features"] = json.loads(r["features"])
+        item["undone"] = bool(r["undone"])
+        out.append(item)
+    return out
