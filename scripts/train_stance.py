@@ -58,7 +58,7 @@ LEXICONS = {
 PARAMS: dict[str, Any] = {
     "related": {"max_iter": 300, "learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 20},
     "stance": {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 31, "min_samples_leaf": 20},
-    "stance_class_weight": {"agree": 1.0, "disagree": 1.5, "discuss": 1.0},
+    "stance_class_weight": {"agree": 1.5, "disagree": 5.0, "discuss": 1.0},
     "related_threshold": 0.5,
 }
 
@@ -121,12 +121,19 @@ def fnc_score(gold: list[str], pred: list[str]) -> float:
     return score / best
 
 
-def fit(x: np.ndarray, y: list[str], params: dict[str, Any]) -> tuple[Any, Any]:
+def fit(
+    x: np.ndarray, y: list[str], params: dict[str, Any], related: Any = None
+) -> tuple[Any, Any]:
+    """Stage 1 (related or not, on all pairs) and stage 2 (stance, on related pairs only)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     rel = np.array([lab != "unrelated" for lab in y], dtype=int)
-    m1 = HistGradientBoostingClassifier(random_state=SEED, early_stopping=False, **params["related"])
-    m1.fit(x, rel)
+    m1 = related
+    if m1 is None:
+        m1 = HistGradientBoostingClassifier(
+            random_state=SEED, early_stopping=False, **params["related"]
+        )
+        m1.fit(x, rel)
     idx = np.flatnonzero(rel)
     y2 = np.array([STANCES.index(y[i]) for i in idx])
     w = np.array([params["stance_class_weight"][STANCES[k]] for k in y2])
@@ -151,7 +158,7 @@ def export(clf: Any) -> dict[str, Any]:
             trees.append({
                 "k": k,
                 "f": [int(v) if not lf else -1 for v, lf in zip(nodes["feature_idx"], leaf)],
-                "t": [float(f"{v:.7g}") if not lf else 0 for v, lf in zip(nodes["num_threshold"], leaf)],
+                "t": [float(v) if not lf else 0 for v, lf in zip(nodes["num_threshold"], leaf)],
                 "l": [int(v) if not lf else -1 for v, lf in zip(nodes["left"], leaf)],
                 "r": [int(v) if not lf else -1 for v, lf in zip(nodes["right"], leaf)],
                 "v": [float(f"{v:.7g}") if lf else 0 for v, lf in zip(nodes["value"], leaf)],
@@ -189,24 +196,26 @@ def main(argv: list[str]) -> int:
         dev = np.array([b in hold for _, b, _ in rows])
         ytr = [v for v, d in zip(y, dev, strict=True) if not d]
         ydv = [v for v, d in zip(y, dev, strict=True) if d]
+        from sklearn.metrics import f1_score
+
         grid = [
             {},
             {"stance_class_weight": {"agree": 1.0, "disagree": 1.0, "discuss": 1.0}},
-            {"stance_class_weight": {"agree": 1.5, "disagree": 3.0, "discuss": 1.0}},
-            {"stance": {**PARAMS["stance"], "learning_rate": 0.1}},
-            {"stance": {**PARAMS["stance"], "max_iter": 600}},
-            {"stance": {**PARAMS["stance"], "max_leaf_nodes": 15, "max_iter": 500}},
+            {"stance_class_weight": {"agree": 2.0, "disagree": 3.0, "discuss": 1.0}},
+            {"stance_class_weight": {"agree": 1.5, "disagree": 5.0, "discuss": 1.0}},
+            {"stance_class_weight": {"agree": 2.0, "disagree": 6.0, "discuss": 1.0}},
         ]
+        m1 = None
         for change in grid:
             params = {**PARAMS, **change}
-            m1, m2 = fit(x[~dev], ytr, params)
+            m1_new, m2 = fit(x[~dev], ytr, params, related=m1)
+            m1 = m1_new
             pred = predict(m1, m2, x[dev], params["related_threshold"])
             acc_rel = np.mean([(g == "unrelated") == (p == "unrelated") for g, p in zip(ydv, pred)])
-            from sklearn.metrics import f1_score
-
             f1m = f1_score(ydv, pred, average="macro")
+            per = f1_score(ydv, pred, average=None, labels=[*STANCES, "unrelated"])
             print(f"{change or 'PARAMS'}: FNC {100 * fnc_score(ydv, pred):.2f}  F1m {f1m:.3f}  "
-                  f"rel-acc {acc_rel:.4f}")
+                  f"per-class {np.round(per, 3).tolist()}  rel-acc {acc_rel:.4f}", flush=True)
         return 0
     m1, m2 = fit(x, y, PARAMS)
     data["related"] = export(m1)

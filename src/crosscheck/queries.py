@@ -563,7 +563,8 @@ def list_clusters(
 ) -> list[dict[str, Any]]:
     """Clusters, largest first, filtered by status, an entity or a place their claims mention."""
     conn = ledger.conn
-    where, args = ["size >= ?"], [min_size]
+    where: list[str] = ["size >= ?"]
+    args: list[object] = [min_size]
     if status:
         where.append("status = ?")
         args.append(status)

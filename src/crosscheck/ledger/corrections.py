@@ -23,10 +23,17 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from crosscheck.errors import CrosscheckError
 from crosscheck.ledger import Ledger
-from crosscheck.ledger.resolution import _chain, _features_of, _root_outlet, rebuild_series, recompute_cluster
+from crosscheck.ledger.resolution import (
+    _chain,
+    _features_of,
+    _root_outlet,
+    rebuild_series,
+    recompute_cluster,
+)
 from crosscheck.queries import NotFound, resolve_claim, resolve_cluster, resolve_entities
 from crosscheck.records import content_id
 from crosscheck.resolve.origins import origin_of
@@ -193,7 +200,7 @@ def _widen(conn: sqlite3.Connection, side: list[str], other: list[str], group: s
     return list(dict.fromkeys([*side, *extra]))
 
 
-def _active(conn: sqlite3.Connection, kind: str, decision: str | None = None) -> list[dict[str, object]]:
+def _active(conn: sqlite3.Connection, kind: str, decision: str | None = None) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT * FROM judgements WHERE kind=? AND author='user' AND undone=0 AND (? IS NULL OR decision=?) ORDER BY id",
         (kind, decision, decision),
@@ -238,15 +245,15 @@ def _regroup(conn: sqlite3.Connection, entities: set[str]) -> set[str]:
     tags: dict[str, set[tuple[int, str]]] = {}
     reps: list[str] = []
     for j in _active(conn, "entity", "different"):
-        sides = {s: [e for e in j["features"].get(s, [j[s]]) if e in order] for s in ("a", "b")}  # type: ignore[attr-defined]
+        sides = {s: [e for e in j["features"].get(s, [j[s]]) if e in order] for s in ("a", "b")}
         if sides["a"] and sides["b"]:
             for s, members in sides.items():
                 for e in members:
-                    tags.setdefault(e, set()).add((int(j["id"]), s))  # type: ignore[call-overload]
+                    tags.setdefault(e, set()).add((int(j["id"]), s))
             reps = [str(j["a"]), str(j["b"]), *reps]
     uf = _Union(ids, tags)
     for j in _active(conn, "entity", "same"):
-        members = [e for e in (*j["features"].get("a", [j["a"]]), *j["features"].get("b", [j["b"]])) if e in order]  # type: ignore[attr-defined]
+        members = [e for e in (*j["features"].get("a", [j["a"]]), *j["features"].get("b", [j["b"]])) if e in order]
         for e in members[1:]:
             uf.union(members[0], e)
     for a, b in conn.execute(
@@ -309,8 +316,8 @@ def _refresh_claims(conn: sqlite3.Connection, claims: Sequence[sqlite3.Row], sta
                     series.add((cat, before[0]))
     for cluster in touched:
         recompute_cluster(conn, cluster, None)
-    for category, origin in series:
-        rebuild_series(conn, category, origin)
+    for category, name in series:
+        rebuild_series(conn, category, name)
     return touched
 
 
@@ -439,11 +446,11 @@ def undo(ledger: Ledger, judgement: int | None = None) -> Correction:
             clusters = {home, j["b"]}
         elif j["kind"] == "cluster":
             home = _cluster_of(conn, f["with"]) or j["b"]
-            away = {_cluster_of(conn, c) for c in f["claims"]} - {None}
+            away = {k for k in (_cluster_of(conn, c) for c in f["claims"]) if k}
             _move(conn, [c for c in f["claims"] if _cluster_of(conn, c)], home)
-            clusters = {home, *away}  # type: ignore[arg-type]
+            clusters = {home, *away}
         elif j["kind"] == "stance":
-            clusters = {_restance(conn, j["a"])} - {None}  # type: ignore[assignment]
+            clusters = {k for k in [_restance(conn, j["a"])] if k}
         else:
             clusters = {_cluster_of(conn, f.get("claim", "")) or j["a"]}
         for k in clusters:
@@ -481,24 +488,24 @@ def reapply(ledger: Ledger) -> int:
     with ledger.transaction():
         touched: set[str] = set()
         entity_js = _active(conn, "entity")
-        named = [e for j in entity_js for s in ("a", "b") for e in j["features"].get(s, [j[s]])]  # type: ignore[attr-defined]
+        named = [e for j in entity_js for s in ("a", "b") for e in j["features"].get(s, [j[s]])]
         if named:
             regrouped = _regroup(conn, _group(conn, named))
             changed += bool(regrouped)
         for j in _active(conn, "cluster"):
             f = j["features"]
             if j["decision"] == "same":
-                ka, kb = _cluster_of(conn, f["claim_a"]), _cluster_of(conn, f["claim_b"])  # type: ignore[index]
+                ka, kb = _cluster_of(conn, f["claim_a"]), _cluster_of(conn, f["claim_b"])
                 if ka and kb and ka != kb:
                     _move(conn, _cluster_claims(conn, kb), ka)
                     touched |= {ka, kb}
                     changed += 1
             else:
-                claims = [c for c in f["claims"] if _cluster_of(conn, c)]  # type: ignore[index, union-attr]
+                claims = [c for c in f["claims"] if _cluster_of(conn, c)]
                 homes = {_cluster_of(conn, c) for c in claims}
                 if claims and any(set(_cluster_claims(conn, h or "")) - set(claims) for h in homes):
-                    _move(conn, claims, str(f["into"]))  # type: ignore[index]
-                    touched |= {h for h in homes if h} | {str(f["into"])}  # type: ignore[index]
+                    _move(conn, claims, str(f["into"]))
+                    touched |= {h for h in homes if h} | {str(f["into"])}
                     changed += 1
         for j in _active(conn, "stance"):
             member = conn.execute("SELECT cluster, stance FROM memberships WHERE claim=?", (j["a"],)).fetchone()
@@ -507,7 +514,7 @@ def reapply(ledger: Ledger) -> int:
                 touched.add(member["cluster"])
                 changed += 1
         for j in _active(conn, "status"):
-            k = _cluster_of(conn, str(j["features"].get("claim", ""))) or str(j["a"])  # type: ignore[attr-defined]
+            k = _cluster_of(conn, str(j["features"].get("claim", ""))) or str(j["a"])
             touched.add(k)
         for k in touched:
             recompute_cluster(conn, k, None)

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from crosscheck.nlp.geocode import demonym_country
-from crosscheck.resolve.names import NameInfo, compare, name_keys
+from crosscheck.resolve.names import NameInfo, compare, name_keys, normalise
 from crosscheck.resolve.origins import ChainLink, origin_of
-from crosscheck.resolve.series import Point, falls, series_points
+from crosscheck.resolve.series import Point, counted_key, falls, series_points
 from crosscheck.resolve.similarity import REFUTE_THRESHOLD, THRESHOLD, ClaimFeatures, idf_weight, similarity
 from crosscheck.resolve.stance import stance_of
 from crosscheck.resolve.status import Member, Status, cluster_status
@@ -174,8 +174,22 @@ def _chain(conn: sqlite3.Connection, claim: sqlite3.Row) -> list[ChainLink]:
         if entity:
             row = conn.execute("SELECT actor FROM actors WHERE entity=?", (entity,)).fetchone()
             actor = f"actor:{row[0]}" if row else None
+        elif kind in ("named", "document"):
+            actor = _actor_named(conn, text)
         out.append(ChainLink(text=text, kind=kind, name=actor))
     return out
+
+
+def _actor_named(conn: sqlite3.Connection, words: str) -> str | None:
+    """The actor whose name or alias these source words are exactly (after normalising), when
+    the words were not linked to an entity in their own report ("HRANA's tally")."""
+    key = "n:" + normalise(words)
+    if key == "n:":
+        return None
+    row = conn.execute(
+        "SELECT a.actor FROM name_keys k JOIN actors a ON a.entity = k.entity WHERE k.key = ? "
+        "GROUP BY a.actor ORDER BY count(*) DESC LIMIT 1", (key,)).fetchone()
+    return f"actor:{row[0]}" if row else None
 
 
 def _root_outlet(conn: sqlite3.Connection, doc: str) -> str | None:
@@ -358,21 +372,26 @@ def _resolve_series(conn: sqlite3.Connection, doc: str) -> None:
 
 
 def rebuild_series(conn: sqlite3.Connection, category: str, origin: str) -> None:
-    """Rebuild the series of one category and origin from all its figures."""
+    """Rebuild the series of one category and origin (one per place and counted thing)."""
     rows = conn.execute(
-        "SELECT f.id, f.value, f.as_of, f.what, f.place FROM figures f JOIN claim_origins o ON o.claim = f.claim "
-        "WHERE f.category=? AND o.origin=? AND f.part_of IS NULL", (category, origin)).fetchall()
-    sid = content_id("s", category, origin)
-    points = series_points([Point(r["id"], r["value"], r["as_of"]) for r in rows])
-    if len(points) < 2:
-        conn.execute("DELETE FROM series WHERE id=?", (sid,))
-        return
-    whats = [r["what"] for r in rows]
-    what = max(set(whats), key=whats.count)
+        "SELECT f.id, f.value, f.as_of, f.what, coalesce(p.gazetteer_id, p.name) AS place FROM claim_origins o "
+        "JOIN figures f ON f.claim = o.claim LEFT JOIN places p ON p.id = f.place "
+        "WHERE o.origin=? AND f.category=? AND f.part_of IS NULL", (origin, category)).fetchall()
+    groups: dict[tuple[str | None, str], list[sqlite3.Row]] = {}
+    for r in rows:
+        groups.setdefault((r["place"], counted_key(r["what"])), []).append(r)
     name = actor_names(conn, [origin[6:]]).get(origin[6:], origin) if origin.startswith("actor:") else origin
-    payload = json.dumps([{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in points])
-    conn.execute("INSERT OR REPLACE INTO series VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (sid, category, what, None, name, payload, json.dumps(falls(category, points))))
+    conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, origin))
+    for (place, counted), members in groups.items():
+        points = series_points([Point(r["id"], r["value"], r["as_of"]) for r in members])
+        if len(points) < 2:
+            continue
+        whats = [r["what"] for r in members]
+        what = max(set(whats), key=whats.count)
+        payload = json.dumps([{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in points])
+        conn.execute("INSERT OR REPLACE INTO series VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     (content_id("s", category, origin, place, counted), category, what, place, name, payload,
+                      json.dumps(falls(category, points)), origin))
 
 
 def resolve_document(conn: sqlite3.Connection, doc: str) -> None:

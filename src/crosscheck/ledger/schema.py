@@ -165,6 +165,7 @@ MIGRATIONS.append(
         );
         CREATE INDEX figures_doc ON figures(doc);
         CREATE INDEX figures_category ON figures(category, value);
+        CREATE INDEX figures_claim ON figures(claim);
         """,
     )
 )
@@ -249,8 +250,10 @@ MIGRATIONS.append(
             place TEXT,
             source TEXT,
             points TEXT NOT NULL DEFAULT '[]',
-            flags TEXT NOT NULL DEFAULT '[]'
+            flags TEXT NOT NULL DEFAULT '[]',
+            origin TEXT
         );
+        CREATE INDEX series_origin ON series(category, origin);
         """,
     )
 )

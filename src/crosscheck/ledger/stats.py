@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 
 from crosscheck.ledger import Ledger
@@ -17,10 +18,8 @@ def ledger_stats(ledger: Ledger) -> dict[str, int | str]:
     out["outlets"] = conn.execute("SELECT count(DISTINCT outlet) FROM documents").fetchone()[0]
     for row in conn.execute("SELECT coalesce(language, '?') AS lang, count(*) AS n FROM documents GROUP BY lang ORDER BY n DESC"):
         out[f"language {row['lang']}"] = row["n"]
-    try:
+    with contextlib.suppress(sqlite3.OperationalError):  # a ledger opened read-only before the analysis migrations
         out.update(_analysis_stats(conn))
-    except sqlite3.OperationalError:  # a ledger opened read-only before the analysis migrations
-        pass
     return out
 
 

@@ -76,6 +76,7 @@ class _Cues:
     anonymous: frozenset[str]
     institutions: frozenset[str]
     documents: frozenset[str]
+    records: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +89,7 @@ def cue_lexicon() -> _Cues:
         anonymous=frozenset(raw["anonymous_heads"]),
         institutions=frozenset(raw["institution_heads"]),
         documents=frozenset(raw["document_heads"]),
+        records=frozenset(raw.get("record_heads", [])),
     )
 
 
@@ -517,6 +519,9 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]
             elif previous is not None and prev_unit_end == s and previous.quote == "direct" and _mostly_quoted(unit, quotes):
                 carried = _Found(None, (0, 0), previous.source, set(), set(), list(previous.via))
                 carried.info = {"cue": previous.cue, "cue_start": previous.cue_start, "cue_end": previous.cue_end}
+            elif previous is not None and _continues_figures(previous, unit, prev_unit_end == s) and no_comment_subject(unit) is None:
+                carried = _Found(None, (0, 0), previous.source, set(), set(), list(previous.via))
+                carried.info = {"cue": previous.cue, "cue_start": previous.cue_start, "cue_end": previous.cue_end}
             else:
                 pending, pending_region = None, None
             if carried is not None:
@@ -586,6 +591,30 @@ def _claim(doc: Doc, unit: Span, f: _Found, content: set[int], quotes: QuoteInde
     )
 
 
+def _record_source(unit: Span, sources: _Sources) -> tuple[SourceMention, Token] | None:
+    """"X's tally stood at ...": the subject is a record noun owned by a named body."""
+    lex = sources.lex
+    for tok in unit:
+        if tok.lemma_.lower() not in lex.records or tok.dep_ not in {"nsubj", "nsubjpass"}:
+            continue
+        owner = next((c for c in tok.children if c.dep_ == "poss" and _is_named(c, lex)), None)
+        if owner is not None:
+            mention, _ = sources.mention(owner, unit.start, tok.i)
+            return mention, tok
+    return None
+
+
+def _continues_figures(previous: ClaimMention | None, unit: Span, adjacent: bool) -> bool:
+    """A sentence of figures right after an attributed sentence of figures, in the same
+    paragraph and with no attribution of its own, goes on reporting the same source's count."""
+    if previous is None or not adjacent or previous.source.kind not in {"named", "document"}:
+        return False
+    doc = unit.doc
+    before = doc.text[previous.sentence_start : previous.sentence_end]
+    gap = doc.text[previous.sentence_end : unit.start_char]
+    return "\n" not in gap and any(ch.isdigit() for ch in before) and any(t.like_num and any(ch.isdigit() for ch in t.text) for t in unit)
+
+
 def _outlet_claim(
     doc: Doc, unit: Span, headline: bool, sources: _Sources, quotes: QuoteIndex, outlet: SourceMention
 ) -> ClaimMention:
@@ -602,6 +631,15 @@ def _outlet_claim(
         )
     a = assess(span)
     kind = "question" if a.question else ("background" if not _asserts(unit) else "assertion")
+    record = _record_source(unit, sources)
+    if record is not None:
+        mention, noun = record
+        return ClaimMention(
+            sentence_start=unit.start_char, sentence_end=unit.end_char,
+            content_start=span.start_char, content_end=span.end_char,
+            source=mention, cue=noun.text, cue_start=noun.idx, cue_end=noun.idx + len(noun),
+            certainty=a.certainty, polarity=a.polarity, kind=kind,
+        )
     return ClaimMention(
         sentence_start=unit.start_char, sentence_end=unit.end_char,
         content_start=span.start_char, content_end=span.end_char,

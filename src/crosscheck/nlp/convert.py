@@ -13,6 +13,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from crosscheck.nlp.attribution import resolved_source_text
 from crosscheck.nlp.events import event_type
 from crosscheck.nlp.terms import claim_terms
 from crosscheck.records import (
@@ -105,13 +106,17 @@ def _places(doc: Doc, doc_id: str) -> tuple[list[PlaceRecord], list[tuple[int, i
 
 
 def _source(doc_id: str, text: str, mention: Any, index: _Index) -> Source:
+    """The source record: resolved to the entity its words (or their antecedent) name; a
+    pronoun or description whose antecedent is no entity keeps the antecedent's words
+    ("she" -> "his mother")."""
     span = _span(doc_id, text, mention.start, mention.end) if mention.start is not None else None
     entity = None
     if mention.antecedent is not None:
         entity = index.at(*mention.antecedent)
     if entity is None and span is not None:
         entity = index.at(span.start, span.end)
-    return Source(text=mention.text, kind=mention.kind, entity=entity, span=span)
+    words = mention.text if entity is not None else resolved_source_text(mention, text)
+    return Source(text=words, kind=mention.kind, entity=entity, span=span)
 
 
 def _when(times: Sequence[Any], start: int, end: int) -> DateRange | None:

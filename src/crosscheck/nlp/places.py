@@ -35,7 +35,29 @@ def _spans(doc: Doc, entities: Sequence[Any]) -> list[tuple[int, int]]:
                 spans.append((start, end))
             elif ent.type in ("PERSON", "ORG") and feature_hint(doc.text, start, end) and gaz.candidates(doc.text[start:end]):
                 spans.append((start, end))
+    covered = {i for start, end in spans for i in range(start, end)}
+    covered |= {i for ent in entities for start, end in ent.mentions for i in range(start, end)}
+    for start, end in _proper_runs(doc):
+        if start not in covered and feature_hint(doc.text, start, end) and gaz.candidates(doc.text[start:end]):
+            spans.append((start, end))
     return sorted(set(spans))
+
+
+def _proper_runs(doc: Doc) -> list[tuple[int, int]]:
+    """Runs of capitalised proper-noun tokens (char offsets): place names NER may miss in
+    lists such as "the provinces of A, B and C" or "A and B provinces"."""
+    runs, start = [], None
+    for tok in doc:
+        proper = tok.pos_ == "PROPN" and tok.text[:1].isupper()
+        if proper and start is None:
+            start = tok.idx
+        if not proper and start is not None:
+            prev = doc[tok.i - 1]
+            runs.append((start, prev.idx + len(prev)))
+            start = None
+    if start is not None:
+        runs.append((start, len(doc.text.rstrip())))
+    return runs
 
 
 def find_places(doc: Doc, entities: Sequence[Any]) -> list[PlaceMention]:

@@ -5,10 +5,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
-__all__ = ["CUMULATIVE", "Point", "falls", "series_points"]
+import yaml
+
+__all__ = ["CUMULATIVE", "Point", "counted_key", "falls", "series_points"]
 
 CUMULATIVE = {"killed", "injured", "arrested", "missing", "displaced", "executed", "under_investigation"}
+
+
+@lru_cache(maxsize=1)
+def _generic() -> frozenset[str]:
+    data = yaml.safe_load(resources.files("crosscheck.data").joinpath("series.yaml").read_text(encoding="utf-8"))
+    return frozenset(str(w).lower() for w in data.get("generic", []))
+
+
+def counted_key(what: str) -> str:
+    """What a figure counts, reduced to its head word ('' when it only restates the category):
+    'confirmed deaths' and 'people' -> '', 'soldiers' -> 'soldier'."""
+    words = what.lower().replace("-", " ").split()
+    head = words[-1].strip(".,;:'\"") if words else ""
+    if head in _generic() or not head.isalpha():
+        return ""
+    return head[:-1] if head.endswith("s") and not head.endswith("ss") else head
 
 
 @dataclass(frozen=True, slots=True)
