@@ -380,6 +380,10 @@ def rebuild_series(conn: sqlite3.Connection, category: str, origin: str) -> None
     groups: dict[tuple[str | None, str], list[sqlite3.Row]] = {}
     for r in rows:
         groups.setdefault((r["place"], counted_key(r["what"])), []).append(r)
+    for (place, counted) in [k for k in groups if k[0] is None]:
+        placed = [k for k in groups if k[1] == counted and k[0] is not None]
+        if len(placed) == 1:  # a figure that names no place counts where the only other series does
+            groups[placed[0]].extend(groups.pop((place, counted)))
     name = actor_names(conn, [origin[6:]]).get(origin[6:], origin) if origin.startswith("actor:") else origin
     conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, origin))
     for (place, counted), members in groups.items():
