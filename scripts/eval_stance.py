@@ -82,7 +82,8 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 def eval_fnc(base: Path) -> None:
     model = load_model()
-    bodies = {int(r["Body ID"]): r["articleBody"] for r in read_csv(base / "competition_test_bodies.csv")}
+    body_rows = read_csv(base / "competition_test_bodies.csv")
+    bodies = {int(r["Body ID"]): r["articleBody"] for r in body_rows}
     rows = read_csv(base / "competition_test_stances.csv")
     t0 = time.time()
     x = model.matrix((r["Headline"], bodies[int(r["Body ID"])]) for r in rows)

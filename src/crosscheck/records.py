@@ -149,6 +149,7 @@ class Claim:
     when: DateRange | None = None
     event_type: str | None = None
     terms: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -34,7 +34,7 @@ def _claim_row(c: Claim) -> tuple[object, ...]:
         src.text, src.kind, src.entity, src.span.start if src.span else None, src.span.end if src.span else None,
         json.dumps(via, ensure_ascii=False), c.cue, c.quote, c.certainty, c.polarity, c.kind,
         json.dumps(list(c.entities)), json.dumps(list(c.places)), json.dumps(list(c.figures)),
-        *_when(c.when), c.event_type, json.dumps(list(c.terms), ensure_ascii=False),
+        *_when(c.when), c.event_type, json.dumps(list(c.terms), ensure_ascii=False), json.dumps(list(c.subjects)),
     )
 
 
@@ -55,7 +55,7 @@ def store_analysis(conn: sqlite3.Connection, analysis: Analysis) -> None:
     conn.executemany("INSERT OR IGNORE INTO relations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      [(r.id, doc, r.subject, r.predicate, r.object, r.evidence.start, r.evidence.end, r.evidence.text)
                       for r in analysis.relations])
-    conn.executemany("INSERT OR IGNORE INTO claims VALUES (" + ",".join("?" * 27) + ")",
+    conn.executemany("INSERT OR IGNORE INTO claims VALUES (" + ",".join("?" * 28) + ")",
                      [_claim_row(c) for c in analysis.claims])
     conn.executemany(
         "INSERT OR IGNORE INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
+from functools import lru_cache
 from datetime import UTC, datetime
 
 from crosscheck.nlp.geocode import demonym_country
@@ -120,7 +121,7 @@ def actor_names(conn: sqlite3.Connection, actors: Iterable[str]) -> dict[str, st
 
 def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[ClaimFeatures]:
     """Comparable features of many claims, with a few bulk queries."""
-    entity_ids = sorted({e for c in claims for e in json.loads(c["entities"])})
+    entity_ids = sorted({e for c in claims for e in json.loads(c["entities"]) + json.loads(c["subjects"])})
     place_ids = sorted({p for c in claims for p in json.loads(c["places"])})
     ids = [c["id"] for c in claims]
     entity_info: dict[str, tuple[str, str | None]] = {}
@@ -128,7 +129,7 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
         for entity, actor, type_, name in conn.execute(
                 f"SELECT a.entity, a.actor, e.type, e.name FROM actors a JOIN entities e ON e.id = a.entity "
                 f"WHERE a.entity IN ({_marks(chunk)})", chunk):
-            entity_info[entity] = (actor, demonym_country(name) if type_ == "NORP" else None)
+            entity_info[entity] = (actor, _country_of(type_, name))
     place_key: dict[str, str] = {}
     for chunk in _chunks(place_ids):
         for pid, gid, name in conn.execute(
@@ -150,11 +151,31 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
                 places.add(f"iso3166-1:{country}")
         places |= {place_key[p] for p in json.loads(c["places"]) if p in place_key}
         dates = {f"{c['when_start']}/{c['when_end']}"} if c["when_start"] and c["when_precision"] == "day" else set()
+        subjects = set()
+        for e in json.loads(c["subjects"]):
+            actor, country = entity_info.get(e, (None, None))
+            subjects |= {k for k in (actor, country and f"iso3166-1:{country}") if k}
         out.append(ClaimFeatures(id=c["id"], doc=c["doc"], terms=frozenset(json.loads(c["terms"])),
                                  actors=frozenset(actors), places=frozenset(places),
                                  figures=frozenset(figures.get(c["id"], set())), dates=frozenset(dates),
+                                 subjects=frozenset(subjects),
                                  polarity=c["polarity"], kind=c["kind"]))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _country_of(type_: str, name: str) -> str | None:
+    """The country a nationality or a place name stands for ("Iraqi", "Baghdad" -> IQ)."""
+    if type_ == "NORP":
+        return demonym_country(name)
+    if type_ in ("GPE", "LOC", "FAC"):
+        from crosscheck.nlp.gazetteer import Gazetteer
+
+        found = Gazetteer.load().candidates(name, limit=5)
+        exact = [g for g in found if g.name.lower() == name.lower()]
+        best = max(exact or found, key=lambda g: g.population, default=None)
+        return best.country if best is not None else None
+    return None
 
 
 def _marks(items: list[str]) -> str:

@@ -133,7 +133,8 @@ MIGRATIONS.append(
             when_precision TEXT,
             when_text TEXT,
             event_type TEXT,
-            terms TEXT NOT NULL DEFAULT '[]'
+            terms TEXT NOT NULL DEFAULT '[]',
+            subjects TEXT NOT NULL DEFAULT '[]'
         );
         CREATE INDEX claims_doc ON claims(doc);
         CREATE INDEX claims_source_entity ON claims(source_entity);

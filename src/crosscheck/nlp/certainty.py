@@ -54,6 +54,7 @@ class _Lexicon:
     patterns: tuple[tuple[re.Pattern[str], str], ...]
     conditional: frozenset[str]
     negators: frozenset[str]
+    not_negating: tuple[str, ...]
     counter: re.Pattern[str]
     no_comment: re.Pattern[str]
     weasel: re.Pattern[str]
@@ -79,6 +80,7 @@ def lexicon() -> _Lexicon:
         patterns=patterns,
         conditional=frozenset(raw["conditional_marks"]),
         negators=frozenset(raw["negators"]),
+        not_negating=tuple(raw.get("not_negating", [])),
         counter=_alt(raw["counter_claims"]),
         no_comment=_alt(raw["no_comment"]),
         weasel=_alt(raw["weasel"]),
@@ -118,6 +120,8 @@ def _is_passive(tok: Token) -> bool:
 def _negated(tok: Token, lex: _Lexicon) -> bool:
     for c in tok.children:
         if c.dep_ == "neg":
+            if c.doc.text[c.idx : c.idx + 40].lower().startswith(lex.not_negating):
+                continue
             return True
         if c.dep_ in {"nsubj", "nsubjpass", "dobj", "attr"}:
             if c.lower_ in lex.negators and c.lower_ not in {"not", "without"}:

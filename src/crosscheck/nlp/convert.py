@@ -151,6 +151,7 @@ def to_analysis(doc: Doc, doc_id: str, published: date | None, version: str) -> 
             when=_when(times, content.start, content.end) or _when(times, sentence.start, sentence.end),
             event_type=event_type(content_doc_span),
             terms=claim_terms(content_doc_span) if content_doc_span is not None else (),
+            subjects=tuple(e for e in _subject_entities(index, content_doc_span) if e != src.entity),
         ))
 
     figures = _figures(doc, doc_id, claims, place_spans, times, published)
@@ -183,6 +184,22 @@ def _content_entities(index: _Index, content: Any, sentence: Span) -> list[str]:
     found = index.within(content.start_char, content.end_char)
     if any(t.lower_ in _PRONOUNS and t.dep_ in ("nsubj", "nsubjpass") for t in content):
         found += [e for e in index.within(sentence.start, sentence.end) if e not in found]
+    return found
+
+
+def _subject_entities(index: _Index, content: Any) -> list[str]:
+    """Entities named in the grammatical subject of the content's main clause: who the claim
+    is about ("Hezbollah fighters entered ..." -> Hezbollah)."""
+    if content is None or len(content) == 0:
+        return []
+    roots = [t for t in content if t.head == t or not (content.start <= t.head.i < content.end)]
+    found: list[str] = []
+    for root in roots[:2]:
+        for child in root.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
+                sub = list(child.subtree)
+                start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
+                found += [e for e in index.within(start, end) if e not in found]
     return found
 
 

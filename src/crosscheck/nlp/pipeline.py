@@ -41,13 +41,13 @@ def _meta(doc: Doc) -> dict[str, Any]:
 
 @Language.component("cc_lines", assigns=["token.is_sent_start"])
 def lines_component(doc: Doc) -> Doc:
-    """A line break ends a sentence: headlines, datelines and paragraphs stand alone."""
+    """A line break ends a sentence (headlines, datelines and paragraphs stand alone), unless
+    the next line goes on in lower case: a hard-wrapped sentence."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if "\n" in prev.text_with_ws and prev.is_space or prev.whitespace_ == "" and "\n" in prev.text:
-            tok.is_sent_start = True
-        elif prev.text_with_ws.endswith("\n"):
-            tok.is_sent_start = True
+        if "\n" in prev.text_with_ws[len(prev.text):] or (prev.is_space and "\n" in prev.text):
+            if not tok.is_space and not tok.text[:1].islower():
+                tok.is_sent_start = True
     return doc
 
 

@@ -29,6 +29,7 @@ class ClaimFeatures:
     places: frozenset[str]
     figures: frozenset[tuple[str, float]] = field(default_factory=frozenset)
     dates: frozenset[str] = field(default_factory=frozenset)
+    subjects: frozenset[str] = field(default_factory=frozenset)
     polarity: str = "positive"
     kind: str = "assertion"
 
@@ -104,6 +105,9 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight) -> Similarity
     if local_a and local_b and not (local_a & local_b):
         features["places_differ"] = -0.3
         score *= 0.7
+    if a.subjects and b.subjects and not (a.subjects & b.subjects):
+        features["subjects_differ"] = -0.4
+        score *= 0.6
     if a.dates and b.dates:
         if a.dates & b.dates:
             features["dates_agree"] = 0.1

@@ -31,7 +31,9 @@ import numpy.typing as npt
 __all__ = ["LABELS", "StanceModel", "load_model", "predict_stance"]
 
 # Model labels (FNC-1) and the names crosscheck uses for them.
-LABELS = {"agree": "supports", "disagree": "refutes", "discuss": "discusses", "unrelated": "unrelated"}
+LABELS = {
+    "agree": "supports", "disagree": "refutes", "discuss": "discusses", "unrelated": "unrelated"
+}
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENT = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
@@ -66,11 +68,16 @@ class Trees:
     right: list[npt.NDArray[np.int64]] = field(repr=False)
     value: list[FloatArray] = field(repr=False)
     output: list[int] = field(repr=False)  # which raw score each tree adds to
+    # The same trees as plain lists: a single row is walked faster in Python than in numpy.
+    nodes: list[tuple[list[int], list[float], list[int], list[int], list[float], int]] = field(
+        repr=False
+    )
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Trees:
         trees = d["trees"]
         return cls(
+            nodes=[(t["f"], t["t"], t["l"], t["r"], t["v"], int(t["k"])) for t in trees],
             baseline=np.asarray(d["baseline"], dtype=np.float64),
             feature=[np.asarray(t["f"], dtype=np.int64) for t in trees],
             threshold=[np.asarray(t["t"], dtype=np.float64) for t in trees],
@@ -97,6 +104,16 @@ class Trees:
                 go_left = x[rows, np.maximum(f[node], 0)] <= t[node]
                 node = np.where(inner, np.where(go_left, lft[node], rgt[node]), node)
             out[:, k] += v[node]
+        return out
+
+    def raw_one(self, row: list[float]) -> list[float]:
+        """Raw scores of one row, walked in pure Python (about 2 ms for 1,200 trees)."""
+        out = [float(v) for v in self.baseline]
+        for f, t, lft, rgt, v, k in self.nodes:
+            i = 0
+            while lft[i] >= 0:
+                i = lft[i] if row[f[i]] <= t[i] else rgt[i]
+            out[k] += v[i]
         return out
 
     def proba(self, x: FloatArray) -> FloatArray:
@@ -250,6 +267,18 @@ class StanceModel:
                 out.append((self.stance_labels[k], float(ps[k] * pr)))
         return out
 
+    def predict_one(self, row: list[float]) -> tuple[str, float]:
+        """`predict` for one feature row, without numpy overhead."""
+        assert self.related is not None and self.stance is not None
+        p_rel = 1.0 / (1.0 + math.exp(-self.related.raw_one(row)[0]))
+        if p_rel < self.threshold:
+            return "unrelated", 1.0 - p_rel
+        raw = self.stance.raw_one(row)
+        top = max(raw)
+        e = [math.exp(r - top) for r in raw]
+        k = e.index(max(e))
+        return self.stance_labels[k], e[k] / sum(e) * p_rel
+
 
 def _cos(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
@@ -302,5 +331,5 @@ def predict_stance(claim: str, context: str) -> tuple[str, float]:
     EVALUATION-stance.md). Offline, numpy only.
     """
     model = load_model()
-    label, conf = model.predict(model.matrix([(claim, context)]))[0]
+    label, conf = model.predict_one(model.features(model.prepare(claim), model.prepare(context)))
     return LABELS[label], conf
