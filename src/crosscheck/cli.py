@@ -113,27 +113,18 @@ def search(query: Annotated[str, typer.Argument(help="Words to find.")], limit: 
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json or csv.")] = "json",
-    output: Annotated[str | None, typer.Option("-o", "--output", help="File (json) or folder (csv); default stdout.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, csv, geojson, ftm or acled.")] = "json",
+    output: Annotated[str | None, typer.Option("-o", "--output", help="File (or folder for csv); default stdout.")] = None,
 ) -> None:
     """Export the whole ledger."""
-    from crosscheck.export import csv as csv_export
-    from crosscheck.export.json import write_json
+    from crosscheck.export import FORMATS, write_export
 
+    if fmt not in FORMATS:
+        raise _fail(f"unknown export format {fmt!r}: use {', '.join(FORMATS)}", 2)
     with _open(readonly=True) as ledger:
-        if fmt == "json":
-            if output:
-                with open(output, "w", encoding="utf-8") as fh:
-                    write_json(ledger, fh)
-            else:
-                write_json(ledger, sys.stdout)
-        elif fmt == "csv":
-            if not output:
-                raise _fail("export --format csv needs -o FOLDER")
-            written = csv_export.write_csv(ledger, Path(output))
-            err_console.print(f"wrote {len(written)} files to {output}")
-        else:
-            raise _fail(f"unknown export format {fmt!r}: use json or csv", 2)
+        message = write_export(ledger, fmt, output)
+    if message:
+        err_console.print(escape(message))
 
 
 @app.command()
@@ -168,3 +159,5 @@ def main() -> None:
         err_console.print(f"crosscheck: {escape(str(exc))}")
         sys.exit(exc.exit_code)
 from crosscheck import cli_views as _views  # noqa: E402,F401  (registers the analysis commands)
+from crosscheck import cli_report as _report  # noqa: E402,F401  (registers `brief`)
+from crosscheck import cli_web as _web  # noqa: E402,F401  (registers `serve`)
