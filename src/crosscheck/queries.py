@@ -16,6 +16,7 @@ from typing import Any
 
 from crosscheck.errors import CrosscheckError
 from crosscheck.ledger import Ledger
+from crosscheck.ledger.series import read_series
 
 __all__ = [
     "NotFound",
@@ -530,22 +531,9 @@ def list_figures(ledger: Ledger, *, category: str | None = None) -> list[dict[st
 
 def list_series(ledger: Ledger, *, category: str | None = None) -> list[dict[str, Any]]:
     """Figure series with their points in date order and their flags."""
-    where, args = ("WHERE category = ?", [category]) if category else ("", [])
-    out = []
-    for r in ledger.conn.execute(f"SELECT * FROM series {where} ORDER BY category, source", args):
-        points = json.loads(r["points"])
-        out.append(
-            {
-                "id": r["id"],
-                "category": r["category"],
-                "what": r["what"],
-                "place": r["place"],
-                "source": r["source"],
-                "points": points,
-                "flags": json.loads(r["flags"]),
-                "values": " → ".join(f"{p['value']:g} ({p['as_of'] or '?'})" for p in points),
-            }
-        )
+    out = read_series(ledger.conn, category)
+    for item in out:
+        item["values"] = " → ".join(f"{p['value']:g} ({p['as_of'] or '?'})" for p in item["points"])
     return out
 
 
@@ -777,8 +765,8 @@ def changes_since(ledger: Ledger, since: str, *, every: bool = False) -> dict[st
     }
     figures = []
     if new:
-        for s in conn.execute("SELECT * FROM series ORDER BY category, source"):
-            points = json.loads(s["points"])
+        for s in read_series(conn):
+            points = s["points"]
             for i, p in enumerate(points):
                 if p["figure"] in new and i > 0:
                     prev = points[i - 1]
@@ -794,7 +782,7 @@ def changes_since(ledger: Ledger, since: str, *, every: bool = False) -> dict[st
                             "as_of": p["as_of"],
                             "doc": new[p["figure"]][0],
                             "outlet": new[p["figure"]][1],
-                            "flags": json.loads(s["flags"]),
+                            "flags": s["flags"],
                         }
                     )
     return {"statuses": statuses, "figures": figures, "corrections": corrections}

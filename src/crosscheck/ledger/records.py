@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from crosscheck.ledger import Ledger
+from crosscheck.ledger.series import read_series
 
 __all__ = ["PARTS", "export_parts"]
 
@@ -132,8 +133,6 @@ def export_parts(ledger: Ledger) -> dict[str, list[dict[str, Any]]]:
                  "status": r["status"], "reason": r["reason"], "origins": json.loads(r["origins"]),
                  "refuted_by": json.loads(r["refuted_by"])}
                 for r in conn.execute("SELECT * FROM clusters ORDER BY size DESC, id")]
-    series = [{"id": r["id"], "category": r["category"], "what": r["what"], "place": r["place"], "source": r["source"],
-               "points": json.loads(r["points"]), "flags": json.loads(r["flags"])}
-              for r in conn.execute("SELECT * FROM series ORDER BY category, source")]
+    series = read_series(conn)
     return {"entities": _entities(conn, actor_of), "relations": relations, "places": places, "claims": claims,
             "figures": figures, "clusters": clusters, "series": series, "events": []}

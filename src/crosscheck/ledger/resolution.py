@@ -16,13 +16,13 @@ from datetime import UTC, datetime
 from crosscheck.nlp.geocode import demonym_country
 from crosscheck.resolve.names import NameInfo, compare, name_keys, normalise
 from crosscheck.resolve.origins import ChainLink, origin_of
-from crosscheck.resolve.series import Point, counted_key, falls, series_points
+from crosscheck.ledger.series import add_document_points, rebuild_series
 from crosscheck.resolve.similarity import REFUTE_THRESHOLD, THRESHOLD, ClaimFeatures, idf_weight, similarity
 from crosscheck.resolve.stance import stance_of
 from crosscheck.resolve.status import Member, Status, cluster_status
 from crosscheck.records import content_id
 
-__all__ = ["actor_names", "recompute_cluster", "resolve_document"]
+__all__ = ["actor_names", "rebuild_series", "recompute_cluster", "resolve_document"]
 
 MAX_KEY_DF = 400      # keys in more claims than this are too common to find candidates with
 MAX_CANDIDATES = 60   # claims scored per new claim, the ones sharing most rare keys
@@ -61,6 +61,10 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
     conn.execute("UPDATE OR IGNORE claim_keys SET key=? WHERE key=?", (f"a:{keep}", f"a:{gone}"))
     conn.execute("DELETE FROM claim_keys WHERE key=?", (f"a:{gone}",))
     conn.execute("UPDATE claim_origins SET origin=? WHERE origin=?", (f"actor:{keep}", f"actor:{gone}"))
+    categories = [r[0] for r in conn.execute("SELECT DISTINCT category FROM series WHERE origin=?", (f"actor:{gone}",))]
+    for category in categories:
+        conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, f"actor:{gone}"))
+        rebuild_series(conn, category, f"actor:{keep}")
 
 
 def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
@@ -384,45 +388,10 @@ def _proposition(rows: list[sqlite3.Row]) -> str:
 
 # -- series -------------------------------------------------------------------------------
 
-def _resolve_series(conn: sqlite3.Connection, doc: str) -> None:
-    groups = conn.execute(
-        "SELECT DISTINCT f.category, o.origin FROM figures f JOIN claim_origins o ON o.claim = f.claim "
-        "WHERE f.doc=? AND f.part_of IS NULL AND f.category NOT IN ('other', 'money', 'duration')", (doc,)).fetchall()
-    for category, origin in groups:
-        rebuild_series(conn, category, origin)
-
-
-def rebuild_series(conn: sqlite3.Connection, category: str, origin: str) -> None:
-    """Rebuild the series of one category and origin (one per place and counted thing)."""
-    rows = conn.execute(
-        "SELECT f.id, f.value, f.as_of, f.what, coalesce(p.gazetteer_id, p.name) AS place FROM claim_origins o "
-        "JOIN figures f ON f.claim = o.claim LEFT JOIN places p ON p.id = f.place "
-        "WHERE o.origin=? AND f.category=? AND f.part_of IS NULL", (origin, category)).fetchall()
-    groups: dict[tuple[str | None, str], list[sqlite3.Row]] = {}
-    for r in rows:
-        groups.setdefault((r["place"], counted_key(r["what"])), []).append(r)
-    for (place, counted) in [k for k in groups if k[0] is None]:
-        placed = [k for k in groups if k[1] == counted and k[0] is not None]
-        if len(placed) == 1:  # a figure that names no place counts where the only other series does
-            groups[placed[0]].extend(groups.pop((place, counted)))
-    name = actor_names(conn, [origin[6:]]).get(origin[6:], origin) if origin.startswith("actor:") else origin
-    conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, origin))
-    for (place, counted), members in groups.items():
-        points = series_points([Point(r["id"], r["value"], r["as_of"]) for r in members])
-        if len(points) < 2:
-            continue
-        whats = [r["what"] for r in members]
-        what = max(set(whats), key=whats.count)
-        payload = json.dumps([{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in points])
-        conn.execute("INSERT OR REPLACE INTO series VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                     (content_id("s", category, origin, place, counted), category, what, place, name, payload,
-                      json.dumps(falls(category, points)), origin))
-
-
 def resolve_document(conn: sqlite3.Connection, doc: str) -> None:
     """Entities, clusters, statuses and series updated for one new document."""
     _resolve_entities(conn, doc)
     touched = _resolve_claims(conn, doc)
     for cluster in touched:
         recompute_cluster(conn, cluster, doc)
-    _resolve_series(conn, doc)
+    add_document_points(conn, doc)

@@ -250,11 +250,17 @@ MIGRATIONS.append(
             what TEXT NOT NULL,
             place TEXT,
             source TEXT,
-            points TEXT NOT NULL DEFAULT '[]',
-            flags TEXT NOT NULL DEFAULT '[]',
-            origin TEXT
+            origin TEXT NOT NULL,
+            counted TEXT NOT NULL
         );
-        CREATE INDEX series_origin ON series(category, origin);
+        CREATE INDEX series_origin ON series(origin, category, counted);
+        CREATE TABLE series_points (
+            figure TEXT PRIMARY KEY REFERENCES figures(id) ON DELETE CASCADE,
+            series TEXT NOT NULL REFERENCES series(id) ON DELETE CASCADE,
+            value REAL NOT NULL,
+            as_of TEXT
+        );
+        CREATE INDEX series_points_series ON series_points(series, as_of);
         """,
     )
 )

@@ -1,0 +1,84 @@
+"""Figure series in the ledger: one row per series, one point per figure, added incrementally.
+
+A series is the figures of one category, counted thing, place and origin. Adding a report
+inserts its points (an index lookup each), so the cost does not grow with the ledger; points
+are ordered, de-duplicated and flagged when read.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from crosscheck.records import content_id
+from crosscheck.resolve.series import Point, counted_key, falls, series_points
+
+__all__ = ["NO_SERIES", "add_document_points", "read_series", "rebuild_series"]
+
+NO_SERIES = ("other", "money", "duration")
+
+
+def _origin_name(conn: sqlite3.Connection, origin: str) -> str:
+    if origin.startswith("actor:"):
+        row = conn.execute("SELECT name FROM entities WHERE id=?", (origin[6:],)).fetchone()
+        if row:
+            return str(row[0])
+    return origin
+
+
+def _series_for(conn: sqlite3.Connection, category: str, origin: str, place: str | None, counted: str, what: str) -> str:
+    """The series a figure belongs to, created when new. A figure naming no place joins its
+    origin's only placed series of the same thing, if there is exactly one."""
+    if place is None:
+        placed = conn.execute(
+            "SELECT id FROM series WHERE origin=? AND category=? AND counted=? AND place IS NOT NULL LIMIT 2",
+            (origin, category, counted)).fetchall()
+        if len(placed) == 1:
+            return str(placed[0][0])
+    sid = content_id("s", category, origin, place, counted)
+    conn.execute("INSERT OR IGNORE INTO series VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 (sid, category, what, place, _origin_name(conn, origin), origin, counted))
+    return sid
+
+
+_FIGURES = (
+    "SELECT f.id, f.value, f.as_of, f.what, f.category, o.origin, coalesce(p.gazetteer_id, p.name) AS place "
+    "FROM figures f JOIN claim_origins o ON o.claim = f.claim LEFT JOIN places p ON p.id = f.place "
+    "WHERE f.part_of IS NULL AND f.category NOT IN ('other', 'money', 'duration') AND "
+)
+
+
+def _insert(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> None:
+    # placed figures first, so that place-less ones can find the series they belong to
+    for r in sorted(rows, key=lambda r: r["place"] is None):
+        sid = _series_for(conn, r["category"], r["origin"], r["place"], counted_key(r["what"]), r["what"])
+        conn.execute("INSERT OR REPLACE INTO series_points VALUES (?, ?, ?, ?)", (r["id"], sid, r["value"], r["as_of"]))
+
+
+def add_document_points(conn: sqlite3.Connection, doc: str) -> None:
+    """Add a newly stored document's figures to their series."""
+    _insert(conn, conn.execute(_FIGURES + "f.doc = ?", (doc,)).fetchall())
+
+
+def rebuild_series(conn: sqlite3.Connection, category: str, origin: str) -> None:
+    """Rebuild every series of one category and origin from the figures (after a correction)."""
+    conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, origin))
+    _insert(conn, conn.execute(_FIGURES + "f.category = ? AND o.origin = ?", (category, origin)).fetchall())
+
+
+def read_series(conn: sqlite3.Connection, category: str | None = None) -> list[dict[str, Any]]:
+    """Series with at least two distinct points, ordered by date, with their flags."""
+    where, args = ("WHERE s.category = ?", [category]) if category else ("", [])
+    points: dict[str, list[Point]] = {}
+    for r in conn.execute(f"SELECT p.series, p.figure, p.value, p.as_of FROM series_points p "
+                          f"JOIN series s ON s.id = p.series {where}", args):
+        points.setdefault(r[0], []).append(Point(r[1], r[2], r[3]))
+    out = []
+    for r in conn.execute(f"SELECT * FROM series s {where} ORDER BY category, source, id", args):
+        ordered = series_points(points.get(r["id"], []))
+        if len(ordered) < 2:
+            continue
+        out.append({"id": r["id"], "category": r["category"], "what": r["what"], "place": r["place"],
+                    "source": r["source"], "points": [{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in ordered],
+                    "flags": falls(r["category"], ordered)})
+    return out

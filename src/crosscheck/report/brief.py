@@ -1,0 +1,496 @@
+"""What the brief says: the ledger read once and shaped into sections, before any rendering.
+
+`gather_brief` reads the whole-ledger export, narrows it to the reports in scope (`since`) and
+the claims about a topic (`topic`), and numbers a footnote for every sentence the brief cites,
+so HTML and Markdown render the same brief with the same notes. Statuses are the ledger's, set
+on all its reports: a cluster in scope is shown with every claim behind its status.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from crosscheck.export.json import export_ledger
+from crosscheck.ledger import Ledger
+from crosscheck.queries import chain_text, parse_since
+
+__all__ = [
+    "ActorItem",
+    "Brief",
+    "ClusterItem",
+    "FigureRow",
+    "Limits",
+    "Note",
+    "Section",
+    "SourceItem",
+    "TimelineItem",
+    "gather_brief",
+]
+
+GRAPH_PREDICATES = ("part_of", "member_of", "leader_of", "affiliated_with", "spokesperson_of")
+ACTOR_TYPES = ("PERSON", "ORG", "NORP", "GPE")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limits:
+    """How much the brief shows; the rest is counted, not listed."""
+
+    clusters: int = 12
+    figures: int = 20
+    series_charts: int = 8
+    actors: int = 8
+    actor_claims: int = 5
+    timeline: int = 40
+    places: int = 80
+    graph_nodes: int = 30
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Note:
+    """A footnote: one sentence of one report, with the cited part at `mark` (offsets into it)."""
+
+    number: int
+    doc: str
+    sentence: str
+    mark: tuple[int, int] | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    link: str | None
+    stance: str | None = None
+    chain: str | None = None
+    origin: str | None = None
+    certainty: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClusterItem:
+    """A cluster as one sentence: proposition, status and reason, origins, its notes."""
+
+    id: str
+    proposition: str
+    status: str
+    reason: str
+    origins: list[str]
+    refuted_by: list[str]
+    size: int
+    supports: list[int]
+    refutes: list[int]
+    status_note: int | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Section:
+    """A list of items with how many more were left out."""
+
+    items: list[Any]
+    more: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FigureRow:
+    value: str
+    qualifier: str | None
+    what: str
+    as_of: str | None
+    according_to: str
+    outlet: str | None
+    doc: str
+    note: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActorItem:
+    id: str
+    name: str
+    type: str
+    mentions: int
+    by: list[tuple[str, int]]
+    about: list[tuple[str, int]]
+    more_by: int = 0
+    more_about: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineItem:
+    start: str
+    end: str | None
+    when: str | None
+    text: str
+    event_type: str | None
+    source: str
+    note: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceItem:
+    id: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    url: str | None
+    claims: int
+    figures: int
+    clusters: int
+    statuses: dict[str, int]
+    duplicate_of: str | None
+
+
+@dataclass(kw_only=True)
+class Brief:
+    """Everything a rendered brief shows, with the charts as data (see `charts`, `map`)."""
+
+    title: str
+    generated: str
+    topic: str | None
+    since: str | None
+    summary: dict[str, Any]
+    corroborated: Section
+    single_source: Section
+    unattributed: Section
+    contested: Section
+    no_comment: Section
+    figures: dict[str, Section]
+    series: list[dict[str, Any]]
+    competing: list[dict[str, Any]]
+    places: list[dict[str, Any]]
+    graph: dict[str, list[dict[str, Any]]]
+    actors: list[ActorItem]
+    timeline: Section
+    sources: list[SourceItem]
+    notes: list[Note] = field(default_factory=list)
+
+
+def safe_url(url: str | None) -> str | None:
+    """`url` when it is a plain http(s) address, else None (never javascript: or data:)."""
+    if not url:
+        return None
+    text = url.strip()
+    return text if re.match(r"https?://[^\s<>\"']+$", text, re.I) else None
+
+
+def _fragment(sentence: str) -> str:
+    """A text fragment (`#:~:text=`) that points a browser at `sentence` in the original page."""
+    words = sentence.split()
+
+    def enc(part: list[str]) -> str:
+        return quote(" ".join(part), safe="").replace("-", "%2D")
+
+    if len(words) <= 10:
+        return f"#:~:text={enc(words)}"
+    return f"#:~:text={enc(words[:5])},{enc(words[-4:])}"
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence of `text` holding `start:end` (for figures without a claim)."""
+    lo = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    m = _SENTENCE_END.search(text, end)
+    hi = m.start() + 1 if m else len(text)
+    return lo, min(hi, len(text))
+
+
+class _Notes:
+    """Footnote numbers, one per cited sentence and marked part, in order of first use."""
+
+    def __init__(self, docs: dict[str, dict[str, Any]]) -> None:
+        self.docs = docs
+        self.by_key: dict[tuple[str, int, int, int, int], Note] = {}
+
+    def cite(self, doc: str, sent: tuple[int, int], mark: tuple[int, int], **extra: Any) -> int:
+        key = (doc, *sent, *mark)
+        if key in self.by_key:
+            return self.by_key[key].number
+        d = self.docs.get(doc, {})
+        text = str(d.get("text") or "")
+        sentence = text[sent[0] : sent[1]]
+        stripped = sentence.strip()
+        lead = len(sentence) - len(sentence.lstrip())
+        at = (mark[0] - sent[0] - lead, mark[1] - sent[0] - lead)
+        inside = 0 <= at[0] < at[1] <= len(stripped)
+        url = safe_url(d.get("url"))
+        note = Note(
+            number=len(self.by_key) + 1, doc=doc, sentence=stripped, mark=at if inside else None,
+            outlet=d.get("outlet"), published=d.get("published"), url=url,
+            link=url + _fragment(stripped) if url and stripped else url, **extra,
+        )
+        self.by_key[key] = note
+        return note.number
+
+    def claim(self, c: dict[str, Any]) -> int:
+        s, span = c.get("sentence") or c["span"], c["span"]
+        return self.cite(
+            c["doc"], (s["start"], s["end"]), (span["start"], span["end"]), stance=c.get("stance"),
+            chain=_chain(c), origin=c.get("origin"), certainty=c.get("certainty"),
+        )
+
+    def all(self) -> list[Note]:
+        return sorted(self.by_key.values(), key=lambda n: n.number)
+
+
+def _chain(c: dict[str, Any]) -> str:
+    return chain_text(c["source"]["text"], c.get("via") or [])
+
+
+def _doc_date(d: dict[str, Any]) -> str:
+    return str(d.get("published") or d.get("added_at") or "")[:10]
+
+
+def _topic_match(words: list[str], *texts: str | None) -> bool:
+    have = {w.lower() for t in texts if t for w in _WORD.findall(t)}
+    return all(any(h.startswith(w) for h in have) for w in words)
+
+
+def _fmt_value(f: dict[str, Any]) -> str:
+    def num(x: float) -> str:
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+    lo, hi = f.get("low"), f.get("high")
+    if lo is not None and hi is not None and lo != hi:
+        return f"{num(lo)}–{num(hi)}"
+    return num(f["value"])
+
+
+def gather_brief(
+    ledger: Ledger, *, topic: str | None = None, since: str | None = None, limits: Limits | None = None
+) -> Brief:
+    """Read the ledger and shape what the brief says (see the module docstring)."""
+    lim = limits or Limits()
+    data = export_ledger(ledger)
+    docs = {d["id"]: d for d in data["documents"]}
+    since_at = parse_since(since)[:10] if since else None
+    in_docs = {i for i, d in docs.items() if not since_at or _doc_date(d) >= since_at}
+    words = [w.lower() for w in _WORD.findall(topic or "")]
+    clusters = {k["id"]: k for k in data["clusters"]}
+    claims = {c["id"]: c for c in data["claims"]}
+    in_claims = {
+        i for i, c in claims.items()
+        if c["doc"] in in_docs and (not words or _topic_match(
+            words, (c.get("sentence") or c["span"])["text"], c["source"]["text"],
+            clusters.get(c.get("cluster") or "", {}).get("proposition")))
+    }
+    if words:
+        in_docs = {claims[i]["doc"] for i in in_claims}
+    notes = _Notes(docs)
+    ents = {e["id"]: e for e in data["entities"]}
+
+    # -- clusters by status -------------------------------------------------------------------
+    groups: dict[str, list[ClusterItem]] = defaultdict(list)
+    for k in data["clusters"]:
+        if not any(c in in_claims for c in k["claims"]):
+            continue
+        members = [claims[c] for c in k["claims"] if c in claims]
+        if all(c.get("kind") == "no_comment" for c in members):
+            continue
+        sup = [notes.claim(c) for c in members if c.get("stance") == "supports"]
+        ref = [notes.claim(c) for c in members if c.get("stance") == "refutes"]
+        lead = (ref or sup) if k["status"] in ("contested", "denied") else (sup or ref)
+        groups[k["status"]].append(ClusterItem(
+            id=k["id"], proposition=k["proposition"], status=k["status"], reason=k.get("reason") or "",
+            origins=list(k.get("origins") or []), refuted_by=list(k.get("refuted_by") or []),
+            size=len(members), supports=sorted(set(sup)), refutes=sorted(set(ref)),
+            status_note=lead[0] if lead else None,
+        ))
+
+    def section(items: list[Any], n: int, key: Any = None) -> Section:
+        if key:
+            items = sorted(items, key=key)
+        return Section(items=items[:n], more=max(0, len(items) - n))
+
+    by_size = lambda k: (-len(k.origins) - len(k.refuted_by), -k.size, k.proposition)  # noqa: E731
+    silent = [c for i, c in claims.items() if i in in_claims and c.get("kind") == "no_comment"]
+    no_comment = [
+        ClusterItem(id=c["id"], proposition=c["span"]["text"], status="no_comment", reason=_chain(c),
+                    origins=[c.get("origin") or c["source"]["text"]], refuted_by=[], size=1,
+                    supports=[notes.claim(c)], refutes=[], status_note=None)
+        for c in sorted(silent, key=lambda c: (_doc_date(docs[c["doc"]]), c["doc"], c["span"]["start"]))
+    ]
+
+    # -- figures, series, competing figures ---------------------------------------------------
+    figs = {f["id"]: f for f in data["figures"]}
+    in_figs = [f for f in data["figures"] if (f.get("claim") in in_claims if words else f["doc"] in in_docs)]
+    fig_note: dict[str, int] = {}
+    by_cat: dict[str, list[FigureRow]] = defaultdict(list)
+    for f in sorted(in_figs, key=lambda f: (f["category"], f.get("as_of") or "", -f["value"])):
+        c = claims.get(f.get("claim") or "")
+        sent = (c.get("sentence") or c["span"]) if c else None
+        bounds = (sent["start"], sent["end"]) if sent else _sentence_around(
+            docs[f["doc"]]["text"], f["span"]["start"], f["span"]["end"])
+        n = notes.cite(f["doc"], bounds, (f["span"]["start"], f["span"]["end"]),
+                       chain=_chain(c) if c else None, origin=c.get("origin") if c else None)
+        fig_note[f["id"]] = n
+        by_cat[f["category"]].append(FigureRow(
+            value=_fmt_value(f), qualifier=f.get("qualifier"), what=f["what"], as_of=f.get("as_of"),
+            according_to=(c.get("origin") or _chain(c)) if c else (docs[f["doc"]].get("outlet") or "?"),
+            outlet=docs[f["doc"]].get("outlet"), doc=f["doc"], note=n,
+        ))
+    order = [c for c in ("killed", "injured", "arrested", "missing", "displaced", "executed", "deployed",
+                         "under_investigation", "protests", "locations", "money", "duration") if c in by_cat]
+    order += sorted(set(by_cat) - set(order) - {"other"}) + (["other"] if "other" in by_cat else [])
+    figures = {cat: section(by_cat[cat], lim.figures) for cat in order}
+
+    series_groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for s in data["series"]:
+        pts = [p for p in s["points"] if p["figure"] in fig_note]
+        if not pts:
+            continue
+        key = (s["category"], s["what"].lower(), s.get("place") or "")
+        for p in pts:
+            f = figs[p["figure"]]
+            series_groups[key].append({
+                "as_of": p["as_of"], "value": p["value"], "origin": s.get("source") or "?",
+                "qualifier": f.get("qualifier") or "exactly", "what": f["what"], "note": fig_note[p["figure"]],
+                "flags": s.get("flags") or [],
+            })
+    series = [
+        {"category": k[0], "what": v[0]["what"], "place": k[2] or None, "points": v}
+        for k, v in sorted(series_groups.items(), key=lambda kv: (-len({p["origin"] for p in kv[1]}), -len(kv[1])))
+        if any(p["as_of"] for p in v)
+    ][: lim.series_charts]
+    competing = _competing(in_figs, claims, fig_note)
+
+    # -- places, actors, graph, timeline, sources ---------------------------------------------
+    place_ids = {p for i in in_claims for p in claims[i].get("places") or []}
+    places = []
+    for p in data["places"]:
+        n = sum(1 for m in p.get("mentions") or [] if m["doc"] in in_docs)
+        if p.get("lat") is None or p.get("lon") is None or not n or (words and p["id"] not in place_ids):
+            continue
+        places.append({"name": p["name"], "country": p.get("country") or "?", "lat": p["lat"], "lon": p["lon"],
+                       "mentions": n, "feature": p.get("feature")})
+    places.sort(key=lambda p: -p["mentions"])
+    places = places[: lim.places]
+
+    mentions = Counter({e["id"]: sum(1 for m in e.get("mentions") or [] if m["doc"] in in_docs) for e in ents.values()})
+    by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    about: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for i in sorted(in_claims, key=lambda i: (claims[i]["doc"], claims[i]["span"]["start"])):
+        c = claims[i]
+        src = c["source"].get("entity")
+        if src:
+            by_actor[src].append(c)
+        for e in dict.fromkeys(c.get("entities") or []):
+            if e != src:
+                about[e].append(c)
+    ranked = [e for e, n in mentions.most_common() if n and ents[e]["type"] in ACTOR_TYPES and (by_actor[e] or about[e])]
+    actors = []
+    for e in ranked[: lim.actors]:
+        by_c, ab_c = by_actor[e], about[e]
+        actors.append(ActorItem(
+            id=e, name=ents[e]["name"], type=ents[e]["type"], mentions=mentions[e],
+            by=[(c["span"]["text"], notes.claim(c)) for c in by_c[: lim.actor_claims]],
+            about=[(c["span"]["text"], notes.claim(c)) for c in ab_c[: lim.actor_claims]],
+            more_by=max(0, len(by_c) - lim.actor_claims), more_about=max(0, len(ab_c) - lim.actor_claims),
+        ))
+    graph = _graph(data["relations"], ents, mentions, in_docs, lim.graph_nodes)
+
+    timeline = []
+    for i in in_claims:
+        c = claims[i]
+        w = c.get("when") or {}
+        if w.get("start"):
+            timeline.append(TimelineItem(
+                start=w["start"], end=w.get("end"), when=w.get("text"), text=c["span"]["text"],
+                event_type=c.get("event_type"), source=c.get("origin") or _chain(c), note=notes.claim(c)))
+    timeline.sort(key=lambda t: (t.start, t.end or "", t.note))
+
+    contributed: dict[str, Counter[str]] = defaultdict(Counter)
+    for i in in_claims:
+        c = claims[i]
+        contributed[c["doc"]]["claims"] += 1
+        k = clusters.get(c.get("cluster") or "")
+        if k and c.get("stance") in ("supports", "refutes"):
+            contributed[c["doc"]][f"status:{k['status']}"] += 1
+            contributed[c["doc"]][f"cluster:{k['id']}"] = 1
+    for f in in_figs:
+        contributed[f["doc"]]["figures"] += 1
+    sources = [
+        SourceItem(
+            id=d["id"], outlet=d.get("outlet"), title=d.get("title"), published=d.get("published"),
+            url=safe_url(d.get("url")), claims=contributed[d["id"]]["claims"], figures=contributed[d["id"]]["figures"],
+            clusters=sum(1 for k in contributed[d["id"]] if k.startswith("cluster:")),
+            statuses={k[7:]: v for k, v in contributed[d["id"]].items() if k.startswith("status:")},
+            duplicate_of=d.get("duplicate_of"),
+        )
+        for d in sorted((docs[i] for i in in_docs), key=lambda d: (_doc_date(d), d.get("outlet") or ""))
+    ]
+
+    dates = sorted(filter(None, (_doc_date(docs[i]) for i in in_docs)))
+    in_clusters = [k for g in groups.values() for k in g]
+    summary = {
+        "reports": len(in_docs),
+        "outlets": len({docs[i].get("outlet") for i in in_docs if docs[i].get("outlet")}),
+        "origins": len({claims[i].get("origin") for i in in_claims if claims[i].get("origin")}),
+        "claims": len(in_claims),
+        "figures": len(in_figs),
+        "clusters": len(in_clusters),
+        "statuses": dict(Counter(k.status for k in in_clusters)),
+        "first": dates[0] if dates else None,
+        "last": dates[-1] if dates else None,
+    }
+    title = f"Brief: {topic}" if topic else "Brief"
+    return Brief(
+        title=title, generated=datetime.now(UTC).isoformat(timespec="minutes"), topic=topic, since=since_at,
+        summary=summary,
+        corroborated=section(groups["corroborated"], lim.clusters, by_size),
+        single_source=section(groups["single_source"], lim.clusters, by_size),
+        unattributed=section(groups["unattributed"], lim.clusters, by_size),
+        contested=section(groups["contested"] + groups["denied"], lim.clusters, by_size),
+        no_comment=section(no_comment, lim.clusters),
+        figures=figures, series=series, competing=competing, places=places, graph=graph, actors=actors,
+        timeline=section(timeline, lim.timeline), sources=sources, notes=notes.all(),
+    )
+
+
+def _competing(figs: list[dict[str, Any]], claims: dict[str, dict[str, Any]], note: dict[str, int]) -> list[dict[str, Any]]:
+    """Per category, the latest figure each origin gives for each counted thing, where two or
+    more origins give one: the figures that compete."""
+    latest: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for f in figs:
+        if f["category"] in ("other", "duration", "money") or f.get("part_of"):
+            continue
+        c = claims.get(f.get("claim") or "")
+        origin = (c.get("origin") if c else None) or "?"
+        key = (f["category"], origin, f["what"].lower())
+        if key not in latest or (f.get("as_of") or "") >= (latest[key].get("as_of") or ""):
+            latest[key] = f | {"origin": origin}
+    by_cat: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (cat, origin, _), f in latest.items():
+        by_cat[cat].append({
+            "origin": origin, "what": f["what"], "value": f["value"], "low": f.get("low") or f["value"],
+            "high": f.get("high") or f["value"], "qualifier": f.get("qualifier") or "exactly",
+            "as_of": f.get("as_of"), "note": note[f["id"]],
+        })
+    return [
+        {"category": cat, "rows": sorted(rows, key=lambda r: -r["value"])[:15]}
+        for cat, rows in sorted(by_cat.items())
+        if len({r["origin"] for r in rows}) >= 2
+    ]
+
+
+def _graph(
+    relations: list[dict[str, Any]], ents: dict[str, dict[str, Any]], mentions: Counter[str], docs: set[str], cap: int
+) -> dict[str, list[dict[str, Any]]]:
+    """Nodes and edges of the actor graph: relations between actors, found in reports in scope."""
+    edges: dict[tuple[str, str, str], int] = {}
+    for r in relations:
+        if r["predicate"] not in GRAPH_PREDICATES or r["subject"] == r["object"]:
+            continue
+        if not any(e["doc"] in docs for e in r.get("evidence") or []):
+            continue
+        if r["subject"] in ents and r["object"] in ents:
+            key = (r["subject"], r["predicate"], r["object"])
+            edges[key] = edges.get(key, 0) + 1
+    degree = Counter(x for s, _, o in edges for x in (s, o))
+    keep = {n for n, _ in sorted(degree.items(), key=lambda kv: (-kv[1], -mentions[kv[0]]))[:cap]}
+    return {
+        "nodes": [{"id": n, "name": ents[n]["name"], "type": ents[n]["type"], "mentions": mentions[n]} for n in sorted(keep)],
+        "edges": [{"source": s, "predicate": p, "target": o, "count": c} for (s, p, o), c in edges.items()
+                  if s in keep and o in keep],
+    }
