@@ -27,6 +27,8 @@ __all__ = ["actor_names", "rebuild_series", "recompute_cluster", "resolve_docume
 MAX_KEY_DF = 400      # keys in more claims than this are too common to find candidates with
 MAX_CANDIDATES = 60   # claims scored per new claim, the ones sharing most rare keys
 MAX_ENTITY_CANDIDATES = 60  # entities compared per new entity, the ones sharing most name keys
+MAX_NAME_KEY_DF = 300  # name keys shared by more entities than this are too common to block on
+PER_KEY = 50          # entities fetched per name key
 PER_ACTOR = 3         # entities of one actor compared at most
 COMPATIBLE = {"GPE": {"GPE", "LOC"}, "LOC": {"GPE", "LOC", "FAC"}, "FAC": {"FAC", "LOC"}}
 
@@ -48,7 +50,7 @@ def _types_fit(a: str, b: str) -> bool:
 def _blocked(conn: sqlite3.Connection, a: str, b: str) -> bool:
     """True when a user said these two actors are different."""
     row = conn.execute(
-        "SELECT 1 FROM judgements WHERE kind='entity' AND decision='different' AND author='user' AND undone=0 "
+        "SELECT 1 FROM judgements WHERE author='user' AND kind='entity' AND decision='different' AND undone=0 "
         "AND ((a=? AND b=?) OR (a=? AND b=?))", (a, b, b, a)).fetchone()
     return row is not None
 
@@ -75,15 +77,10 @@ def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
         for name in (info.name, *info.aliases):
             keys |= name_keys(name)
         conn.executemany("INSERT OR IGNORE INTO name_keys VALUES (?, ?)", [(k, row["id"]) for k in keys])
+        conn.executemany("INSERT INTO name_key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
+                         [(k,) for k in keys])
         conn.execute("INSERT OR REPLACE INTO actors VALUES (?, ?)", (row["id"], row["id"]))
-        if not keys:
-            continue
-        marks = ",".join("?" * len(keys))
-        cands = conn.execute(
-            f"SELECT e.*, a.actor, count(*) AS shared FROM name_keys k JOIN entities e ON e.id = k.entity "
-            f"JOIN actors a ON a.entity = e.id WHERE k.key IN ({marks}) AND e.doc != ? "
-            f"GROUP BY e.id ORDER BY shared DESC, e.rowid LIMIT ?",
-            [*keys, doc, MAX_ENTITY_CANDIDATES]).fetchall()
+        cands = _entity_candidates(conn, keys, doc)
         mine = row["id"]
         tried: dict[str, int] = {}
         for cand in cands:
@@ -104,6 +101,29 @@ def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
                 continue
             keep, gone = sorted((current, cand["actor"]), key=lambda a: _entity_order(conn, a))
             merge_actors(conn, keep, gone)
+
+
+def _entity_candidates(conn: sqlite3.Connection, keys: set[str], doc: str) -> list[sqlite3.Row]:
+    """Entities of other documents sharing name keys with these, those sharing most first.
+    Exact-name keys always count; other keys only while rarer than MAX_NAME_KEY_DF. Each key
+    contributes at most PER_KEY entities, so the cost does not grow with the ledger."""
+    ordered = sorted(keys)
+    counts = {r[0]: r[1] for r in conn.execute(
+        f"SELECT key, n FROM name_key_counts WHERE key IN ({_marks(ordered)})", ordered)}
+    shared: dict[str, int] = {}
+    for key in ordered:
+        if not key.startswith("n:") and counts.get(key, 0) > MAX_NAME_KEY_DF:
+            continue
+        for (entity,) in conn.execute("SELECT entity FROM name_keys WHERE key=? LIMIT ?", (key, PER_KEY)):
+            shared[entity] = shared.get(entity, 0) + 1
+    best = sorted(shared, key=lambda e: -shared[e])[: MAX_ENTITY_CANDIDATES * 2]
+    if not best:
+        return []
+    rows = conn.execute(
+        f"SELECT e.*, a.actor FROM entities e JOIN actors a ON a.entity = e.id WHERE e.id IN ({_marks(best)}) AND e.doc != ?",
+        [*best, doc]).fetchall()
+    rows.sort(key=lambda r: -shared[r["id"]])
+    return rows[:MAX_ENTITY_CANDIDATES]
 
 
 def _entity_order(conn: sqlite3.Connection, entity: str) -> int:

@@ -189,6 +189,11 @@ MIGRATIONS.append(
         );
         CREATE INDEX judgements_a ON judgements(kind, a);
         CREATE INDEX judgements_b ON judgements(kind, b);
+        CREATE INDEX judgements_author ON judgements(author, kind);
+        CREATE TABLE name_key_counts (
+            key TEXT PRIMARY KEY,
+            n INTEGER NOT NULL
+        ) WITHOUT ROWID;
         CREATE TABLE actors (
             entity TEXT PRIMARY KEY REFERENCES entities(id) ON DELETE CASCADE,
             actor TEXT NOT NULL

@@ -280,60 +280,80 @@ def gather_brief(
     notes = _Notes(docs)
     ents = {e["id"]: e for e in data["entities"]}
 
-    # -- clusters by status -------------------------------------------------------------------
-    groups: dict[str, list[ClusterItem]] = defaultdict(list)
+    # -- clusters by status: ranked and capped before any footnote is numbered ------------------
+    raw: dict[str, list[tuple[dict[str, Any], list[dict[str, Any]]]]] = defaultdict(list)
     for k in data["clusters"]:
         if not any(c in in_claims for c in k["claims"]):
             continue
         members = [claims[c] for c in k["claims"] if c in claims]
-        if all(c.get("kind") == "no_comment" for c in members):
-            continue
-        sup = [notes.claim(c) for c in members if c.get("stance") == "supports"]
-        ref = [notes.claim(c) for c in members if c.get("stance") == "refutes"]
-        lead = (ref or sup) if k["status"] in ("contested", "denied") else (sup or ref)
-        groups[k["status"]].append(ClusterItem(
-            id=k["id"], proposition=k["proposition"], status=k["status"], reason=k.get("reason") or "",
-            origins=list(k.get("origins") or []), refuted_by=list(k.get("refuted_by") or []),
-            size=len(members), supports=sorted(set(sup)), refutes=sorted(set(ref)),
-            status_note=lead[0] if lead else None,
-        ))
+        if members and not all(c.get("kind") == "no_comment" for c in members):
+            raw[k["status"]].append((k, members))
 
-    def section(items: list[Any], n: int, key: Any = None) -> Section:
-        if key:
-            items = sorted(items, key=key)
-        return Section(items=items[:n], more=max(0, len(items) - n))
+    def rank(entry: tuple[dict[str, Any], list[dict[str, Any]]]) -> tuple[int, int, str]:
+        k, members = entry
+        return (-len(k.get("origins") or []) - len(k.get("refuted_by") or []), -len(members), k["proposition"])
 
-    by_size = lambda k: (-len(k.origins) - len(k.refuted_by), -k.size, k.proposition)  # noqa: E731
-    silent = [c for i, c in claims.items() if i in in_claims and c.get("kind") == "no_comment"]
-    no_comment = [
+    def items(*statuses: str) -> Section:
+        entries = sorted((e for st in statuses for e in raw[st]), key=rank)
+        out = []
+        for k, members in entries[: lim.clusters]:
+            sup = [notes.claim(c) for c in members if c.get("stance") == "supports"]
+            ref = [notes.claim(c) for c in members if c.get("stance") == "refutes"]
+            lead = (ref or sup) if k["status"] in ("contested", "denied") else (sup or ref)
+            out.append(ClusterItem(
+                id=k["id"], proposition=k["proposition"], status=k["status"], reason=k.get("reason") or "",
+                origins=list(k.get("origins") or []), refuted_by=list(k.get("refuted_by") or []),
+                size=len(members), supports=sorted(set(sup)), refutes=sorted(set(ref)),
+                status_note=lead[0] if lead else None,
+            ))
+        return Section(items=out, more=max(0, len(entries) - lim.clusters))
+
+    contested = items("contested", "denied")
+    corroborated = items("corroborated")
+    single_source = items("single_source")
+    unattributed = items("unattributed")
+    silent = sorted((c for i, c in claims.items() if i in in_claims and c.get("kind") == "no_comment"),
+                    key=lambda c: (_doc_date(docs[c["doc"]]), c["doc"], c["span"]["start"]))
+    no_comment = Section(items=[
         ClusterItem(id=c["id"], proposition=c["span"]["text"], status="no_comment", reason=_chain(c),
                     origins=[c.get("origin") or c["source"]["text"]], refuted_by=[], size=1,
                     supports=[notes.claim(c)], refutes=[], status_note=None)
-        for c in sorted(silent, key=lambda c: (_doc_date(docs[c["doc"]]), c["doc"], c["span"]["start"]))
-    ]
+        for c in silent[: lim.clusters]
+    ], more=max(0, len(silent) - lim.clusters))
 
     # -- figures, series, competing figures ---------------------------------------------------
     figs = {f["id"]: f for f in data["figures"]}
     in_figs = [f for f in data["figures"] if (f.get("claim") in in_claims if words else f["doc"] in in_docs)]
     fig_note: dict[str, int] = {}
-    by_cat: dict[str, list[FigureRow]] = defaultdict(list)
+
+    def cite_figure(f: dict[str, Any]) -> int:
+        if f["id"] not in fig_note:
+            c = claims.get(f.get("claim") or "")
+            sent = (c.get("sentence") or c["span"]) if c else None
+            bounds = (sent["start"], sent["end"]) if sent else _sentence_around(
+                docs[f["doc"]]["text"], f["span"]["start"], f["span"]["end"])
+            fig_note[f["id"]] = notes.cite(f["doc"], bounds, (f["span"]["start"], f["span"]["end"]),
+                                           chain=_chain(c) if c else None, origin=c.get("origin") if c else None)
+        return fig_note[f["id"]]
+
+    cat_figs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in sorted(in_figs, key=lambda f: (f["category"], f.get("as_of") or "", -f["value"])):
-        c = claims.get(f.get("claim") or "")
-        sent = (c.get("sentence") or c["span"]) if c else None
-        bounds = (sent["start"], sent["end"]) if sent else _sentence_around(
-            docs[f["doc"]]["text"], f["span"]["start"], f["span"]["end"])
-        n = notes.cite(f["doc"], bounds, (f["span"]["start"], f["span"]["end"]),
-                       chain=_chain(c) if c else None, origin=c.get("origin") if c else None)
-        fig_note[f["id"]] = n
-        by_cat[f["category"]].append(FigureRow(
-            value=_fmt_value(f), qualifier=f.get("qualifier"), what=f["what"], as_of=f.get("as_of"),
-            according_to=(c.get("origin") or _chain(c)) if c else (docs[f["doc"]].get("outlet") or "?"),
-            outlet=docs[f["doc"]].get("outlet"), doc=f["doc"], note=n,
-        ))
+        cat_figs[f["category"]].append(f)
+    by_cat: dict[str, list[FigureRow]] = {}
+    for cat, fs in cat_figs.items():
+        rows = []
+        for f in fs[: lim.figures]:
+            c = claims.get(f.get("claim") or "")
+            rows.append(FigureRow(
+                value=_fmt_value(f), qualifier=f.get("qualifier"), what=f["what"], as_of=f.get("as_of"),
+                according_to=(c.get("origin") or _chain(c)) if c else (docs[f["doc"]].get("outlet") or "?"),
+                outlet=docs[f["doc"]].get("outlet"), doc=f["doc"], note=cite_figure(f),
+            ))
+        by_cat[cat] = rows
     order = [c for c in ("killed", "injured", "arrested", "missing", "displaced", "executed", "deployed",
                          "under_investigation", "protests", "locations", "money", "duration") if c in by_cat]
     order += sorted(set(by_cat) - set(order) - {"other"}) + (["other"] if "other" in by_cat else [])
-    figures = {cat: section(by_cat[cat], lim.figures) for cat in order}
+    figures = {cat: Section(items=by_cat[cat], more=max(0, len(cat_figs[cat]) - lim.figures)) for cat in order}
 
     series_groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for s in data["series"]:

@@ -84,6 +84,7 @@ def create_app(
     lock = threading.Lock()
     app.state.config = config
     app.state.write_lock = lock
+    app.state.flash = {}
     app.state.jobs = JobRunner(path, lock, allow_private=allow_private, max_bytes=max_upload, analyse=analyse)
     app.state.templates = _templates()
     guard = Guard(
