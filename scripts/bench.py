@@ -31,6 +31,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 # -- the corpus ---------------------------------------------------------------------------
 
@@ -120,6 +121,8 @@ class Context:
     scratch: Path
     docs: int
     words: int
+    base_claims: int = 100_000
+    incremental_docs: int = 1000
     results: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -169,9 +172,14 @@ def section_ingest(ctx: Context) -> dict[str, Any]:
             "near_duplicates": summary.near_duplicates, "peak_rss_mb": _peak_rss_mb()}
 
 
+from bench_analysis import section_analysis, section_incremental, section_nlp_bare  # noqa: E402
+
 SECTIONS: list[tuple[str, Callable[[Context], dict[str, Any]]]] = [
     ("baseline", section_baseline),
     ("ingest", section_ingest),
+    ("nlp_bare", section_nlp_bare),
+    ("analysis", section_analysis),
+    ("incremental", section_incremental),
 ]
 
 
@@ -179,9 +187,13 @@ def ratios(results: dict[str, dict[str, Any]]) -> dict[str, float]:
     """Throughput of each section against the baseline measured in the same run."""
     base = results.get("baseline", {}).get("words_per_s")
     out = {}
-    for name, data in results.items():
-        if base and name != "baseline" and data.get("words_per_s"):
-            out[f"{name}/baseline"] = round(data["words_per_s"] / base, 3)
+    if base and results.get("ingest", {}).get("words_per_s"):
+        out["ingest/baseline"] = round(results["ingest"]["words_per_s"] / base, 3)
+    bare = results.get("nlp_bare", {}).get("words_per_s")
+    if bare and results.get("analysis", {}).get("words_per_s"):
+        out["analysis/nlp_bare"] = round(results["analysis"]["words_per_s"] / bare, 3)
+    if "incremental" in results:
+        out["incremental full/empty"] = results["incremental"]["full/empty"]
     return out
 
 
@@ -192,13 +204,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated sections to run: "
                         + ", ".join(name for name, _ in SECTIONS))
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--base-claims", type=int, default=100_000, help="claims in the full ledger (incremental)")
+    parser.add_argument("--incremental-docs", type=int, default=1000, help="documents added (incremental)")
     args = parser.parse_args(argv)
     wanted = [s for s in args.only.split(",") if s] or [name for name, _ in SECTIONS]
     unknown = set(wanted) - {name for name, _ in SECTIONS}
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     with tempfile.TemporaryDirectory(prefix="crosscheck-bench-") as tmp:
-        ctx = Context(folder=Path(tmp) / "corpus", scratch=Path(tmp), docs=args.docs, words=args.words)
+        ctx = Context(folder=Path(tmp) / "corpus", scratch=Path(tmp), docs=args.docs, words=args.words,
+                      base_claims=args.base_claims, incremental_docs=args.incremental_docs)
         start = time.perf_counter()
         generate_corpus(ctx.folder, args.docs, args.words)
         print(f"generated {args.docs} documents of ~{args.words} words in "

@@ -38,11 +38,35 @@ __all__ = ["COLUMNS", "AcledType", "acled_rows", "acled_type", "write_acled"]
 
 Row = dict[str, Any]
 
-COLUMNS = ("event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-           "sub_event_type", "actor1", "actor2", "iso", "country", "admin1", "location", "latitude", "longitude",
-           "geo_precision", "source", "notes", "fatalities",
-           # crosscheck's own columns: where the row comes from
-           "event_group", "plover_type", "certainty", "attribution", "cluster_status", "doc", "url")
+COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "iso",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+    # crosscheck's own columns: where the row comes from
+    "event_group",
+    "plover_type",
+    "certainty",
+    "attribution",
+    "cluster_status",
+    "doc",
+    "url",
+)
 ACTOR_TYPES = frozenset({"PERSON", "ORG"})
 GEO_PRECISION = {"country": 3, "admin1": 2, "admin2": 2, "region": 2, "area": 2, "unknown": 0}
 TIME_PRECISION = {"day": 1, "approximate": 2, "month": 3, "year": 3}
@@ -62,12 +86,19 @@ class _Rule:
 
 
 def _kind(spec: dict[str, Any], default: AcledType | None = None) -> AcledType:
-    return AcledType(disorder_type=spec.get("disorder_type") or (default.disorder_type if default else ""),
-                     event_type=spec["event_type"], sub_event_type=spec["sub_event_type"])
+    return AcledType(
+        disorder_type=spec.get("disorder_type") or (default.disorder_type if default else ""),
+        event_type=spec["event_type"],
+        sub_event_type=spec["sub_event_type"],
+    )
 
 
 @cache
-def _mapping() -> tuple[dict[str, tuple[AcledType, tuple[_Rule, ...]] | None], dict[str, dict[str, str]]]:
+def _mapping() -> tuple[
+    dict[str, tuple[AcledType, tuple[_Rule, ...]] | None],
+    dict[str, dict[str, str]],
+    re.Pattern[str] | None,
+]:
     text = resources.files("crosscheck.data").joinpath("acled_map.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     types: dict[str, tuple[AcledType, tuple[_Rule, ...]] | None] = {}
@@ -77,17 +108,26 @@ def _mapping() -> tuple[dict[str, tuple[AcledType, tuple[_Rule, ...]] | None], d
             continue
         default = _kind(spec)
         rules = tuple(
-            _Rule(pattern=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in rule["words"]) + ")", re.IGNORECASE),
-                  kind=_kind(rule, default))
-            for rule in spec.get("rules") or [])
+            _Rule(pattern=pattern, kind=_kind(rule, default))
+            for rule in spec.get("rules") or []
+            if (pattern := _words(rule["words"]))
+        )
         types[plover] = (default, rules)
-    return types, data.get("actor_defaults") or {}
+    return types, data.get("actor_defaults") or {}, _words(data.get("not_events") or [])
+
+
+def _words(words: list[str]) -> re.Pattern[str] | None:
+    """A pattern matching any of `words` at the start of a word."""
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
 
 
 def acled_type(plover: str | None, text: str) -> AcledType | None:
-    """The ACLED type of a claim with PLOVER type `plover` and words `text`; None if not an event."""
-    found = _mapping()[0].get(plover or "")
-    if found is None:
+    """The ACLED type of a claim of PLOVER type `plover` and words `text`; None if no event."""
+    types, _, not_events = _mapping()
+    found = types.get(plover or "")
+    if found is None or (not_events and not_events.search(text)):
         return None
     default, rules = found
     return next((rule.kind for rule in rules if rule.pattern.search(text)), default)
@@ -119,7 +159,9 @@ def _location(claim: Row, places: dict[str, Row]) -> tuple[Row | None, int | Non
     return best
 
 
-def _actors(claim: Row, entities: dict[str, Row], mentions: dict[tuple[str, str], list[int]]) -> list[str]:
+def _actors(
+    claim: Row, entities: dict[str, Row], mentions: dict[tuple[str, str], list[int]]
+) -> list[str]:
     """Actors named inside the claim's words, in order of appearance."""
     span = claim["span"]
     found = []
@@ -127,7 +169,9 @@ def _actors(claim: Row, entities: dict[str, Row], mentions: dict[tuple[str, str]
         entity = entities.get(eid)
         if not entity or entity["type"] not in ACTOR_TYPES:
             continue
-        starts = [s for s in mentions.get((eid, claim["doc"]), []) if span["start"] <= s < span["end"]]
+        starts = [
+            s for s in mentions.get((eid, claim["doc"]), []) if span["start"] <= s < span["end"]
+        ]
         if starts:
             found.append((min(starts), entity["name"]))
     return list(dict.fromkeys(name for _, name in sorted(found)))
@@ -143,14 +187,22 @@ def _when(claim: Row, published: str | None) -> tuple[str, int | str]:
     return ((published or "")[:10], 2) if published else ("", "")
 
 
-def _fatalities(claim: Row, figures: dict[str, list[Row]], cluster_claims: dict[str, list[Row]]) -> int:
+def _fatalities(
+    claim: Row, figures: dict[str, list[Row]], cluster_claims: dict[str, list[Row]]
+) -> int:
     """The lowest `killed` figure of the claim and the supporting claims of its cluster that
     report the same kind of event."""
-    group = [claim, *(m for m in cluster_claims.get(claim.get("cluster") or "", []) if m is not claim)]
+    group = [
+        claim,
+        *(m for m in cluster_claims.get(claim.get("cluster") or "", []) if m is not claim),
+    ]
     values = []
     for member in group:
-        if member is not claim and (member.get("polarity") == "negative" or member.get("stance") == "refutes"
-                                    or member.get("event_type") != claim.get("event_type")):
+        if member is not claim and (
+            member.get("polarity") == "negative"
+            or member.get("stance") == "refutes"
+            or member.get("event_type") != claim.get("event_type")
+        ):
             continue
         for fig in figures.get(member["id"], []):
             if fig.get("category") == "killed" and not fig.get("part_of"):
@@ -162,7 +214,9 @@ def _fatalities(claim: Row, figures: dict[str, list[Row]], cluster_claims: dict[
 def _actor_default(template: str | None, country: str) -> str:
     if not template:
         return ""
-    return template.replace(" ({country})", f" ({country})" if country else "").replace("{country}", country)
+    return template.replace(" ({country})", f" ({country})" if country else "").replace(
+        "{country}", country
+    )
 
 
 def acled_rows(data: Row) -> list[Row]:
@@ -192,7 +246,9 @@ def acled_rows(data: Row) -> list[Row]:
     for c in data.get("claims", []):
         if not c.get("event_type") or c.get("polarity") == "negative":
             continue
-        kind = acled_type(c["event_type"], f"{c['span']['text']} {(c.get('sentence') or {}).get('text', '')}")
+        kind = acled_type(
+            c["event_type"], f"{c['span']['text']} {(c.get('sentence') or {}).get('text', '')}"
+        )
         if kind is None:
             continue
         doc = docs.get(c["doc"], {})
@@ -201,25 +257,43 @@ def acled_rows(data: Row) -> list[Row]:
         code = (place or {}).get("country") or ""
         country, iso = _country(code) if code else ("", "")
         actors = _actors(c, entities, mentions)
-        fill = defaults.get(kind.event_type, {})
+        fill = defaults.get(kind.sub_event_type) or defaults.get(kind.event_type) or {}
         actor1 = actors[0] if actors else _actor_default(fill.get("actor1"), country)
         actor2 = actors[1] if len(actors) > 1 else _actor_default(fill.get("actor2"), country)
         if place and place.get("feature") == "admin1":
             admin1 = place["name"]
         else:
             admin1 = (place or {}).get("admin1") or ""
-        rows.append({
-            "event_id_cnty": c["id"], "event_date": date, "year": date[:4], "time_precision": time_precision,
-            "disorder_type": kind.disorder_type, "event_type": kind.event_type, "sub_event_type": kind.sub_event_type,
-            "actor1": actor1, "actor2": actor2 if actor2 != actor1 else "", "iso": iso, "country": country,
-            "admin1": admin1, "location": (place or {}).get("name", ""),
-            "latitude": (place or {}).get("lat", ""), "longitude": (place or {}).get("lon", ""),
-            "geo_precision": geo_precision or "", "source": doc.get("outlet") or "",
-            "notes": " ".join(c["span"]["text"].split()), "fatalities": _fatalities(c, figures, cluster_claims),
-            "event_group": c.get("cluster") or c["id"], "plover_type": c["event_type"],
-            "certainty": c.get("certainty") or "", "attribution": (c.get("source") or {}).get("text") or "",
-            "cluster_status": status.get(c.get("cluster") or "") or "", "doc": c["doc"], "url": doc.get("url") or "",
-        })
+        rows.append(
+            {
+                "event_id_cnty": c["id"],
+                "event_date": date,
+                "year": date[:4],
+                "time_precision": time_precision,
+                "disorder_type": kind.disorder_type,
+                "event_type": kind.event_type,
+                "sub_event_type": kind.sub_event_type,
+                "actor1": actor1,
+                "actor2": actor2 if actor2 != actor1 else "",
+                "iso": iso,
+                "country": country,
+                "admin1": admin1,
+                "location": (place or {}).get("name", ""),
+                "latitude": (place or {}).get("lat", ""),
+                "longitude": (place or {}).get("lon", ""),
+                "geo_precision": geo_precision or "",
+                "source": doc.get("outlet") or "",
+                "notes": " ".join(c["span"]["text"].split()),
+                "fatalities": _fatalities(c, figures, cluster_claims),
+                "event_group": c.get("cluster") or c["id"],
+                "plover_type": c["event_type"],
+                "certainty": c.get("certainty") or "",
+                "attribution": (c.get("source") or {}).get("text") or "",
+                "cluster_status": status.get(c.get("cluster") or "") or "",
+                "doc": c["doc"],
+                "url": doc.get("url") or "",
+            }
+        )
     rows.sort(key=lambda r: (r["event_date"], r["event_id_cnty"]))
     return rows
 
@@ -232,4 +306,7 @@ def write_acled(ledger: Ledger, out: TextIO) -> str:
     writer.writeheader()
     writer.writerows(rows)
     typed = sum(1 for c in data.get("claims", []) if c.get("event_type"))
-    return f"wrote {len(rows)} events from {typed} claims with an event type (others are not ACLED events)"
+    return (
+        f"wrote {len(rows)} events from {typed} claims with an event type "
+        "(others are not ACLED events)"
+    )

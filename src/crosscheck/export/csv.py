@@ -22,18 +22,99 @@ __all__ = ["COLUMNS", "TABLES", "table_rows", "write_csv"]
 Row = dict[str, Any]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "documents": ("id", "outlet", "title", "url", "published", "language", "author", "sha256", "origin",
-                  "duplicate_of", "added_at", "text"),
+    "documents": (
+        "id",
+        "outlet",
+        "title",
+        "url",
+        "published",
+        "language",
+        "author",
+        "sha256",
+        "origin",
+        "duplicate_of",
+        "added_at",
+        "text",
+    ),
     "entities": ("id", "name", "type", "kind", "aliases", "mention_count", "docs", "mentions"),
-    "relations": ("id", "subject", "predicate", "object", "doc", "start", "end", "text", "evidence"),
-    "places": ("id", "name", "country", "admin1", "feature", "gazetteer_id", "lat", "lon", "mention_count",
-               "mentions"),
-    "claims": ("id", "doc", "start", "end", "text", "sentence", "source_text", "source_kind", "source_entity",
-               "via", "cue", "quote", "certainty", "polarity", "kind", "event_type", "when_start", "when_end",
-               "when_precision", "when_text", "entities", "places", "figures", "cluster", "stance", "origin"),
-    "figures": ("id", "doc", "start", "end", "text", "value", "low", "high", "qualifier", "category", "what",
-                "as_of", "place", "claim", "part_of"),
-    "clusters": ("id", "proposition", "status", "reason", "claim_count", "claims", "origins", "refuted_by"),
+    "relations": (
+        "id",
+        "subject",
+        "predicate",
+        "object",
+        "doc",
+        "start",
+        "end",
+        "text",
+        "evidence",
+    ),
+    "places": (
+        "id",
+        "name",
+        "country",
+        "admin1",
+        "feature",
+        "gazetteer_id",
+        "lat",
+        "lon",
+        "mention_count",
+        "mentions",
+    ),
+    "claims": (
+        "id",
+        "doc",
+        "start",
+        "end",
+        "text",
+        "sentence",
+        "source_text",
+        "source_kind",
+        "source_entity",
+        "via",
+        "cue",
+        "quote",
+        "certainty",
+        "polarity",
+        "kind",
+        "event_type",
+        "when_start",
+        "when_end",
+        "when_precision",
+        "when_text",
+        "entities",
+        "places",
+        "figures",
+        "cluster",
+        "stance",
+        "origin",
+    ),
+    "figures": (
+        "id",
+        "doc",
+        "start",
+        "end",
+        "text",
+        "value",
+        "low",
+        "high",
+        "qualifier",
+        "category",
+        "what",
+        "as_of",
+        "place",
+        "claim",
+        "part_of",
+    ),
+    "clusters": (
+        "id",
+        "proposition",
+        "status",
+        "reason",
+        "claim_count",
+        "claims",
+        "origins",
+        "refuted_by",
+    ),
     "series": ("id", "category", "what", "place", "source", "point_count", "points", "flags"),
     "events": ("id", "type", "actor", "target", "place", "when_start", "when_end", "claims"),
 }
@@ -42,13 +123,22 @@ TABLES = tuple(COLUMNS)
 
 def _span(span: Row | None) -> Row:
     span = span or {}
-    return {"doc": span.get("doc"), "start": span.get("start"), "end": span.get("end"), "text": span.get("text")}
+    return {
+        "doc": span.get("doc"),
+        "start": span.get("start"),
+        "end": span.get("end"),
+        "text": span.get("text"),
+    }
 
 
 def _when(when: Row | None) -> Row:
     when = when or {}
-    return {"when_start": when.get("start"), "when_end": when.get("end"),
-            "when_precision": when.get("precision"), "when_text": when.get("text")}
+    return {
+        "when_start": when.get("start"),
+        "when_end": when.get("end"),
+        "when_precision": when.get("precision"),
+        "when_text": when.get("text"),
+    }
 
 
 def _entity(e: Row) -> Row:
@@ -66,9 +156,16 @@ def _place(p: Row) -> Row:
 
 def _claim(c: Row) -> Row:
     source = c.get("source") or {}
-    return {**c, **_span(c.get("span")), **_when(c.get("when")), "doc": c.get("doc"),
-            "sentence": (c.get("sentence") or {}).get("text"), "source_text": source.get("text"),
-            "source_kind": source.get("kind"), "source_entity": source.get("entity")}
+    return {
+        **c,
+        **_span(c.get("span")),
+        **_when(c.get("when")),
+        "doc": c.get("doc"),
+        "sentence": (c.get("sentence") or {}).get("text"),
+        "source_text": source.get("text"),
+        "source_kind": source.get("kind"),
+        "source_entity": source.get("entity"),
+    }
 
 
 def _figure(f: Row) -> Row:
@@ -88,8 +185,15 @@ def _event(e: Row) -> Row:
 
 
 _FLATTEN: dict[str, Callable[[Row], Row]] = {
-    "documents": dict, "entities": _entity, "relations": _relation, "places": _place, "claims": _claim,
-    "figures": _figure, "clusters": _cluster, "series": _series, "events": _event,
+    "documents": dict,
+    "entities": _entity,
+    "relations": _relation,
+    "places": _place,
+    "claims": _claim,
+    "figures": _figure,
+    "clusters": _cluster,
+    "series": _series,
+    "events": _event,
 }
 
 
@@ -103,7 +207,10 @@ def table_rows(data: Row, table: str) -> list[Row]:
     """The rows of one table of an export (`export_ledger`'s dict), flattened to its columns."""
     columns = COLUMNS[table]
     flatten = _FLATTEN[table]
-    return [{col: _cell(flat.get(col)) for col in columns} for flat in map(flatten, data.get(table) or [])]
+    return [
+        {col: _cell(flat.get(col)) for col in columns}
+        for flat in map(flatten, data.get(table) or [])
+    ]
 
 
 def write_csv(ledger: Ledger, folder: Path) -> list[Path]:

@@ -36,17 +36,44 @@ Row = dict[str, Any]
 
 PREFIX = "cc"
 # Entity kinds (data/entity_kinds.yaml) that name a state body: FtM's PublicBody.
-PUBLIC_KINDS = frozenset({"government", "military", "police", "security", "ministry", "court", "judiciary",
-                          "parliament", "agency", "state_media"})
+PUBLIC_KINDS = frozenset(
+    {
+        "government",
+        "military",
+        "police",
+        "security",
+        "ministry",
+        "court",
+        "judiciary",
+        "parliament",
+        "agency",
+        "state_media",
+    }
+)
 # predicate -> (schema, property of the subject, property of the object, required subject
 # schemata, required object schemata); anything else, or a mismatch, is an UnknownLink.
 LINKS: dict[str, tuple[str, str, str, frozenset[str], frozenset[str]]] = {
-    "member_of": ("Membership", "member", "organization", frozenset({"Person", "Organization", "PublicBody"}),
-                  frozenset({"Organization", "PublicBody"})),
-    "leader_of": ("Directorship", "director", "organization", frozenset({"Person", "Organization", "PublicBody"}),
-                  frozenset({"Organization", "PublicBody"})),
-    "spokesperson_of": ("Representation", "agent", "client", frozenset({"Person", "Organization", "PublicBody"}),
-                        frozenset({"Person", "Organization", "PublicBody"})),
+    "member_of": (
+        "Membership",
+        "member",
+        "organization",
+        frozenset({"Person", "Organization", "PublicBody"}),
+        frozenset({"Organization", "PublicBody"}),
+    ),
+    "leader_of": (
+        "Directorship",
+        "director",
+        "organization",
+        frozenset({"Person", "Organization", "PublicBody"}),
+        frozenset({"Organization", "PublicBody"}),
+    ),
+    "spokesperson_of": (
+        "Representation",
+        "agent",
+        "client",
+        frozenset({"Person", "Organization", "PublicBody"}),
+        frozenset({"Person", "Organization", "PublicBody"}),
+    ),
 }
 COUNTRY_PREDICATES = frozenset({"located_in", "part_of"})
 
@@ -124,10 +151,19 @@ def export_ftm(data: Row) -> Iterator[Row]:
         articles[d["id"]] = _hash_id("doc", d["sha256"])
         if _url(d.get("url")):
             urls[d["id"]] = d["url"]
-        yield _entity("Article", articles[d["id"]], {
-            "title": d.get("title") or d.get("origin") or d["id"], "publisher": d.get("outlet"),
-            "author": d.get("author"), "publishedAt": _date(d.get("published")), "sourceUrl": _url(d.get("url")),
-            "language": _language(d.get("language")), "bodyText": d.get("text")})
+        yield _entity(
+            "Article",
+            articles[d["id"]],
+            {
+                "title": d.get("title") or d.get("origin") or d["id"],
+                "publisher": d.get("outlet"),
+                "author": d.get("author"),
+                "publishedAt": _date(d.get("published")),
+                "sourceUrl": _url(d.get("url")),
+                "language": _language(d.get("language")),
+                "bodyText": d.get("text"),
+            },
+        )
 
     countries = _country_codes(data)
     actors = {e["id"]: e for e in data.get("entities", []) if _schema_of(e)}
@@ -135,13 +171,21 @@ def export_ftm(data: Row) -> Iterator[Row]:
     ids = {i: f"{PREFIX}-ent-{i}" for i in actors}
     country_of: dict[str, set[str]] = defaultdict(set)
     for r in data.get("relations", []):
-        if r["predicate"] in COUNTRY_PREDICATES and r["subject"] in actors and r["object"] in countries:
+        if (
+            r["predicate"] in COUNTRY_PREDICATES
+            and r["subject"] in actors
+            and r["object"] in countries
+        ):
             country_of[r["subject"]].add(countries[r["object"]])
     for i, e in actors.items():
         docs = sorted({m["doc"] for m in e.get("mentions", [])} | set(e.get("docs", [])))
         props: dict[str, Any] = {
-            "name": e["name"], "alias": list(e.get("aliases", [])), "country": sorted(country_of.get(i, ())),
-            "proof": [articles[d] for d in docs if d in articles], "sourceUrl": [urls[d] for d in docs if d in urls]}
+            "name": e["name"],
+            "alias": list(e.get("aliases", [])),
+            "country": sorted(country_of.get(i, ())),
+            "proof": [articles[d] for d in docs if d in articles],
+            "sourceUrl": [urls[d] for d in docs if d in urls],
+        }
         if schema[i] == "Person" and e.get("kind"):
             props["position"] = e["kind"]
         yield _entity(schema[i], ids[i], props)
@@ -154,18 +198,37 @@ def export_ftm(data: Row) -> Iterator[Row]:
             if m["doc"] in articles:
                 names[m["doc"]].add(m["text"])
         for doc, found in sorted(names.items()):
-            yield _entity("Mention", _hash_id("mention", i, doc), {
-                "document": articles[doc], "resolved": ids[i], "name": sorted(found),
-                "detectedSchema": schema[i], "contextCountry": sorted(country_of.get(i, ()))})
+            yield _entity(
+                "Mention",
+                _hash_id("mention", i, doc),
+                {
+                    "document": articles[doc],
+                    "resolved": ids[i],
+                    "name": sorted(found),
+                    "detectedSchema": schema[i],
+                    "contextCountry": sorted(country_of.get(i, ())),
+                },
+            )
 
 
-def _links(data: Row, actors: Row, schema: dict[str, str], ids: dict[str, str], articles: dict[str, str],
-           urls: dict[str, str]) -> Iterator[Row]:
+def _links(
+    data: Row,
+    actors: Row,
+    schema: dict[str, str],
+    ids: dict[str, str],
+    articles: dict[str, str],
+    urls: dict[str, str],
+) -> Iterator[Row]:
     """One link entity per (schema, subject, object, role), with every report that states it."""
     grouped: dict[tuple[str, str, str, str, str, str], list[Row]] = defaultdict(list)
     for r in data.get("relations", []):
         subject, obj, predicate = r["subject"], r["object"], r["predicate"]
-        if subject not in actors or obj not in actors or subject == obj or predicate == "located_in":
+        if (
+            subject not in actors
+            or obj not in actors
+            or subject == obj
+            or predicate == "located_in"
+        ):
             continue
         link = LINKS.get(predicate)
         if link and schema[subject] in link[3] and schema[obj] in link[4]:
@@ -175,10 +238,18 @@ def _links(data: Row, actors: Row, schema: dict[str, str], ids: dict[str, str], 
         grouped[key].extend(r.get("evidence") or [])
     for (name, subj_prop, obj_prop, subject, obj, role), evidence in grouped.items():
         docs = sorted({s["doc"] for s in evidence})
-        yield _entity(name, _hash_id("link", name, subject, obj, role), {
-            subj_prop: ids[subject], obj_prop: ids[obj], "role": role,
-            "description": [" ".join(s["text"].split()) for s in evidence],
-            "proof": [articles[d] for d in docs if d in articles], "sourceUrl": [urls[d] for d in docs if d in urls]})
+        yield _entity(
+            name,
+            _hash_id("link", name, subject, obj, role),
+            {
+                subj_prop: ids[subject],
+                obj_prop: ids[obj],
+                "role": role,
+                "description": [" ".join(s["text"].split()) for s in evidence],
+                "proof": [articles[d] for d in docs if d in articles],
+                "sourceUrl": [urls[d] for d in docs if d in urls],
+            },
+        )
 
 
 def write_ftm(ledger: Ledger, out: TextIO) -> str:

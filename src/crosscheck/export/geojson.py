@@ -36,11 +36,15 @@ def export_geojson(data: Row) -> Row:
     claims_at: dict[str, list[Row]] = defaultdict(list)
     for c in data.get("claims", []):
         for place in c.get("places") or []:
-            claims_at[place].append({
-                "id": c["id"], "text": c["span"]["text"], "doc": c["doc"],
-                "source": (c.get("source") or {}).get("text"),
-                "status": status.get(c.get("cluster") or ""),
-            })
+            claims_at[place].append(
+                {
+                    "id": c["id"],
+                    "text": c["span"]["text"],
+                    "doc": c["doc"],
+                    "source": (c.get("source") or {}).get("text"),
+                    "status": status.get(c.get("cluster") or ""),
+                }
+            )
     figures_at: dict[str, int] = defaultdict(int)
     for f in data.get("figures", []):
         if f.get("place"):
@@ -53,19 +57,32 @@ def export_geojson(data: Row) -> Row:
             continue
         mentions = place.get("mentions") or []
         claims = claims_at.get(place["id"], [])
-        features.append({
-            "type": "Feature", "id": place["id"],
-            "geometry": {"type": "Point", "coordinates": point},
-            "properties": {
-                "name": place["name"], "country": place.get("country"), "admin1": place.get("admin1"),
-                "feature": place.get("feature"), "gazetteer_id": place.get("gazetteer_id"),
-                "mentions": len(mentions), "documents": len({m["doc"] for m in mentions}),
-                "claim_count": len(claims), "claims": claims, "figure_count": figures_at.get(place["id"], 0),
-            },
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": place["id"],
+                "geometry": {"type": "Point", "coordinates": point},
+                "properties": {
+                    "name": place["name"],
+                    "country": place.get("country"),
+                    "admin1": place.get("admin1"),
+                    "feature": place.get("feature"),
+                    "gazetteer_id": place.get("gazetteer_id"),
+                    "mentions": len(mentions),
+                    "documents": len({m["doc"] for m in mentions}),
+                    "claim_count": len(claims),
+                    "claims": claims,
+                    "figure_count": figures_at.get(place["id"], 0),
+                },
+            }
+        )
     features.sort(key=lambda f: (-f["properties"]["mentions"], f["properties"]["name"]))
-    return {"type": "FeatureCollection", "features": features,
-            "unresolved": len(unresolved), "unresolved_names": sorted(unresolved)}
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "unresolved": len(unresolved),
+        "unresolved_names": sorted(unresolved),
+    }
 
 
 def write_geojson(ledger: Ledger, out: TextIO) -> str | None:
@@ -74,6 +91,8 @@ def write_geojson(ledger: Ledger, out: TextIO) -> str | None:
     json.dump(collection, out, ensure_ascii=False, indent=1)
     out.write("\n")
     if collection["unresolved"]:
-        return (f"{len(collection['features'])} places written; {collection['unresolved']} unresolved "
-                "places have no coordinates and were left out")
+        return (
+            f"{len(collection['features'])} places written; {collection['unresolved']} unresolved "
+            "places have no coordinates and were left out"
+        )
     return None

@@ -15,10 +15,18 @@ SCHEMA_ID = "crosscheck.ledger/1"
 def _documents(ledger: Ledger) -> list[dict[str, Any]]:
     return [
         {
-            "id": r["id"], "outlet": r["outlet"], "title": r["title"], "url": r["url"],
-            "published": r["published"], "language": r["language"], "author": r["author"],
-            "sha256": r["sha256"], "origin": r["origin"], "text": r["text"],
-            "duplicate_of": r["duplicate_of"], "added_at": r["added_at"],
+            "id": r["id"],
+            "outlet": r["outlet"],
+            "title": r["title"],
+            "url": r["url"],
+            "published": r["published"],
+            "language": r["language"],
+            "author": r["author"],
+            "sha256": r["sha256"],
+            "origin": r["origin"],
+            "text": r["text"],
+            "duplicate_of": r["duplicate_of"],
+            "added_at": r["added_at"],
         }
         for r in ledger.documents()
     ]

@@ -13,6 +13,15 @@ __all__ = ["html_to_text", "read_html"]
 _LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 _TAGS = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+")
+# Publication dates declared in the page head, read when trafilatura gives none (it refuses
+# dates it cannot check, e.g. later than the machine's clock).
+_META_DATE = re.compile(
+    r"<meta\b[^>]*?(?:property|name|itemprop)\s*=\s*[\"'](?:article:published_time|og:published_time|"
+    r"datePublished|date|DC\.date(?:\.issued)?|pubdate|publishdate|sailthru\.date)[\"'][^>]*?"
+    r"content\s*=\s*[\"']([^\"']{4,40})[\"']",
+    re.I,
+)
+_TIME = re.compile(r"<time\b[^>]*?datetime\s*=\s*[\"']([^\"']{4,40})[\"']", re.I)
 # Words a fallback extraction must hold to count as main text rather than leftover menus.
 FALLBACK_MIN_WORDS = 25
 
@@ -48,11 +57,18 @@ def read_html(html: str, origin: str, url: str | None = None) -> Draft:
         "title": title,
         "outlet": data.get("sitename") or None,
         "author": data.get("author") or None,
-        "published": data.get("date") or None,
+        "published": data.get("date") or _declared_date(html),
         "url": data.get("url") or url,
         "language": data.get("language") or (lang.group(1).lower() if lang else None),
     }
     return Draft(text=text, origin=origin, meta={k: v for k, v in meta.items() if v})
+
+
+def _declared_date(html: str) -> str | None:
+    """The date a page's head (or first <time>) declares, as given."""
+    head = html[:65536]
+    found = _META_DATE.search(head) or _TIME.search(head)
+    return found.group(1).strip() if found else None
 
 
 def html_to_text(fragment: str) -> str:

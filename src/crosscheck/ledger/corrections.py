@@ -474,7 +474,8 @@ def _restance(conn: sqlite3.Connection, claim: str) -> str | None:
     stance = (
         row[0]
         if row
-        else stance_of(polarity=c["polarity"], certainty=c["certainty"], kind=c["kind"], text=c["text"], cue=c["cue"])
+        else stance_of(polarity=c["polarity"], certainty=c["certainty"], kind=c["kind"], text=c["text"], cue=c["cue"],
+                       source_text=c["source_text"], source_kind=c["source_kind"])
     )
     conn.execute("UPDATE memberships SET stance=? WHERE claim=?", (stance, claim))
     return cluster

@@ -311,7 +311,8 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
             continue
         feats = features[claim["id"]]
         stance = stance_of(polarity=claim["polarity"], certainty=claim["certainty"], kind=claim["kind"],
-                           text=claim["text"], cue=claim["cue"])
+                           text=claim["text"], cue=claim["cue"], source_text=claim["source_text"],
+                           source_kind=claim["source_kind"])
         stance = _user_stance(conn, claim["id"]) or stance
         best, score, why = _best_cluster(conn, feats, stance, total)
         cluster = best or content_id("k", claim["id"])

@@ -77,6 +77,7 @@ class _Cues:
     institutions: frozenset[str]
     documents: frozenset[str]
     records: frozenset[str]
+    not_sources: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +91,7 @@ def cue_lexicon() -> _Cues:
         institutions=frozenset(raw["institution_heads"]),
         documents=frozenset(raw["document_heads"]),
         records=frozenset(raw.get("record_heads", [])),
+        not_sources=frozenset(raw.get("according_to_not_sources", [])),
     )
 
 
@@ -362,7 +364,7 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         if low == "according" and tok.i + 1 < unit.end and doc[tok.i + 1].lower_ == "to":
             to = doc[tok.i + 1]
             pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-            if pobj is None:
+            if pobj is None or quotes.region_at(tok.idx) is not None or pobj.lemma_.lower() in lex.not_sources:
                 continue
             mention, stoks = sources.mention(pobj, unit.start, unit.end, extend_to=pobj.right_edge.i + 1)
             cut = set(range(tok.i, pobj.right_edge.i + 1)) | stoks
@@ -379,7 +381,13 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         subj = _subject(tok)
         if subj is None or subj.lower_ in {"which", "who", "that", "this"} or not unit.start <= subj.i < unit.end:
             continue
-        content = _content_of(tok, info, unit)
+        if info.get("preposition"):
+            prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == info["preposition"]), None)
+            if prep is None:
+                continue
+            content: set[int] | None = {t.i for t in prep.subtree} - {prep.i}
+        else:
+            content = _content_of(tok, info, unit)
         colon = False
         if not content:
             after = tok.right_edge.i + 1
@@ -400,7 +408,24 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         content.discard(tok.i)
         found.append(_Found(tok, (tok.i, tok.i + 1), mention, stoks, content, via=via, info=info, colon=colon))
     found = [f for f in found if not any(f.cue is not None and f.cue.i in g.source_toks for g in found if g is not f)]
-    return _nest(found)
+    return _nest(_speech_within_according(found))
+
+
+def _speech_within_according(found: list[_Found]) -> list[_Found]:
+    """"Residents said X, according to accounts gathered by Y": the speaker of the verb is the
+    source of X; the "according to" phrase reports the speech and is cut from its content."""
+    verbs = [f for f in found if f.cue is not None and f.cue.lower_ != "according"]
+    out = []
+    for f in found:
+        if f.cue is not None and f.cue.lower_ == "according":
+            wrapped = [v for v in verbs if v.cue is not None and v.cue.i in f.content]
+            if wrapped:
+                cut = set(range(f.cue_span[0], f.cue_span[1])) | f.source_toks
+                for v in wrapped:
+                    v.content -= cut
+                continue
+        out.append(f)
+    return out
 
 
 def _nest(found: list[_Found]) -> list[_Found]:

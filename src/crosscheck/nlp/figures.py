@@ -136,6 +136,10 @@ def _verb_of(t: Token) -> Token | None:
     return None
 
 
+_WHERE_PREPS = frozenset({"in", "into", "at", "to"})
+_WHERE_CATEGORIES = frozenset({"displaced", "arrested"})
+
+
 def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Token | None]:
     """(category, the noun to report as `what` when there is no counted noun)."""
     thing = target if target is not None else n
@@ -179,6 +183,13 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
             for c in v.children:
                 if c.dep_ in ("oprd", "acomp") and (cat := _cat(c, target)):
                     return cat, (c if target is None else None)
+        # where the counted people are: "4,000 people are living in shelters", "held in custody"
+        for v in chain:
+            for c in v.children:
+                if c.dep_ == "prep" and c.lower_ in _WHERE_PREPS:
+                    for w in c.children:
+                        if w.dep_ == "pobj" and (cat := _cat(w, target)) in _WHERE_CATEGORIES:
+                            return cat, None
         if target is None or anchor.dep_ == "pobj" or _lemma(verb) in _LEX.experience:
             # a bare level: "arrests have risen to 26,314", "put total arrests at 41,880"
             for c in verb.children:

@@ -1,9 +1,9 @@
 """The brief: what a user reads, as one HTML file or Markdown with a folder of SVG images.
 
-    gather_brief(ledger) -> Brief     what the brief says (report.brief)
-    render_html(brief) -> str         one self-contained page (report.html)
-    render_markdown(brief, folder)    Markdown plus SVG files (report.markdown)
-    write_brief(ledger, path)         picks the format from the file name
+gather_brief(ledger) -> Brief     what the brief says (report.brief)
+render_html(brief) -> str         one self-contained page (report.html)
+render_markdown(brief, folder)    Markdown plus SVG files (report.markdown)
+write_brief(ledger, path)         picks the format from the file name
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ __all__ = ["Brief", "Limits", "gather_brief", "write_brief"]
 
 
 def write_brief(
-    ledger: Ledger, path: str | Path, *, topic: str | None = None, since: str | None = None,
+    ledger: Ledger,
+    path: str | Path,
+    *,
+    topic: str | None = None,
+    since: str | None = None,
     limits: Limits | None = None,
 ) -> Path:
     """Write the brief to `path`: Markdown (images in `<stem>_files/`) when it ends in .md,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -216,9 +217,15 @@ class _Notes:
         inside = 0 <= at[0] < at[1] <= len(stripped)
         url = safe_url(d.get("url"))
         note = Note(
-            number=len(self.by_key) + 1, doc=doc, sentence=stripped, mark=at if inside else None,
-            outlet=d.get("outlet"), published=d.get("published"), url=url,
-            link=url + _fragment(stripped) if url and stripped else url, **extra,
+            number=len(self.by_key) + 1,
+            doc=doc,
+            sentence=stripped,
+            mark=at if inside else None,
+            outlet=d.get("outlet"),
+            published=d.get("published"),
+            url=url,
+            link=url + _fragment(stripped) if url and stripped else url,
+            **extra,
         )
         self.by_key[key] = note
         return note.number
@@ -226,8 +233,13 @@ class _Notes:
     def claim(self, c: dict[str, Any]) -> int:
         s, span = c.get("sentence") or c["span"], c["span"]
         return self.cite(
-            c["doc"], (s["start"], s["end"]), (span["start"], span["end"]), stance=c.get("stance"),
-            chain=_chain(c), origin=c.get("origin"), certainty=c.get("certainty"),
+            c["doc"],
+            (s["start"], s["end"]),
+            (span["start"], span["end"]),
+            stance=c.get("stance"),
+            chain=_chain(c),
+            origin=c.get("origin"),
+            certainty=c.get("certainty"),
         )
 
     def all(self) -> list[Note]:
@@ -258,7 +270,11 @@ def _fmt_value(f: dict[str, Any]) -> str:
 
 
 def gather_brief(
-    ledger: Ledger, *, topic: str | None = None, since: str | None = None, limits: Limits | None = None
+    ledger: Ledger,
+    *,
+    topic: str | None = None,
+    since: str | None = None,
+    limits: Limits | None = None,
 ) -> Brief:
     """Read the ledger and shape what the brief says (see the module docstring)."""
     lim = limits or Limits()
@@ -270,10 +286,18 @@ def gather_brief(
     clusters = {k["id"]: k for k in data["clusters"]}
     claims = {c["id"]: c for c in data["claims"]}
     in_claims = {
-        i for i, c in claims.items()
-        if c["doc"] in in_docs and (not words or _topic_match(
-            words, (c.get("sentence") or c["span"])["text"], c["source"]["text"],
-            clusters.get(c.get("cluster") or "", {}).get("proposition")))
+        i
+        for i, c in claims.items()
+        if c["doc"] in in_docs
+        and (
+            not words
+            or _topic_match(
+                words,
+                (c.get("sentence") or c["span"])["text"],
+                c["source"]["text"],
+                clusters.get(c.get("cluster") or "", {}).get("proposition"),
+            )
+        )
     }
     if words:
         in_docs = {claims[i]["doc"] for i in in_claims}
@@ -291,7 +315,11 @@ def gather_brief(
 
     def rank(entry: tuple[dict[str, Any], list[dict[str, Any]]]) -> tuple[int, int, str]:
         k, members = entry
-        return (-len(k.get("origins") or []) - len(k.get("refuted_by") or []), -len(members), k["proposition"])
+        return (
+            -len(k.get("origins") or []) - len(k.get("refuted_by") or []),
+            -len(members),
+            k["proposition"],
+        )
 
     def items(*statuses: str) -> Section:
         entries = sorted((e for st in statuses for e in raw[st]), key=rank)
@@ -300,40 +328,74 @@ def gather_brief(
             sup = [notes.claim(c) for c in members if c.get("stance") == "supports"]
             ref = [notes.claim(c) for c in members if c.get("stance") == "refutes"]
             lead = (ref or sup) if k["status"] in ("contested", "denied") else (sup or ref)
-            out.append(ClusterItem(
-                id=k["id"], proposition=k["proposition"], status=k["status"], reason=k.get("reason") or "",
-                origins=list(k.get("origins") or []), refuted_by=list(k.get("refuted_by") or []),
-                size=len(members), supports=sorted(set(sup)), refutes=sorted(set(ref)),
-                status_note=lead[0] if lead else None,
-            ))
+            out.append(
+                ClusterItem(
+                    id=k["id"],
+                    proposition=k["proposition"],
+                    status=k["status"],
+                    reason=k.get("reason") or "",
+                    origins=list(k.get("origins") or []),
+                    refuted_by=list(k.get("refuted_by") or []),
+                    size=len(members),
+                    supports=sorted(set(sup)),
+                    refutes=sorted(set(ref)),
+                    status_note=lead[0] if lead else None,
+                )
+            )
         return Section(items=out, more=max(0, len(entries) - lim.clusters))
 
-    contested = items("contested", "denied")
     corroborated = items("corroborated")
     single_source = items("single_source")
     unattributed = items("unattributed")
-    silent = sorted((c for i, c in claims.items() if i in in_claims and c.get("kind") == "no_comment"),
-                    key=lambda c: (_doc_date(docs[c["doc"]]), c["doc"], c["span"]["start"]))
-    no_comment = Section(items=[
-        ClusterItem(id=c["id"], proposition=c["span"]["text"], status="no_comment", reason=_chain(c),
-                    origins=[c.get("origin") or c["source"]["text"]], refuted_by=[], size=1,
-                    supports=[notes.claim(c)], refutes=[], status_note=None)
-        for c in silent[: lim.clusters]
-    ], more=max(0, len(silent) - lim.clusters))
+    contested = items("contested", "denied")
+    silent = sorted(
+        (c for i, c in claims.items() if i in in_claims and c.get("kind") == "no_comment"),
+        key=lambda c: (_doc_date(docs[c["doc"]]), c["doc"], c["span"]["start"]),
+    )
+    no_comment = Section(
+        items=[
+            ClusterItem(
+                id=c["id"],
+                proposition=c["span"]["text"],
+                status="no_comment",
+                reason=_chain(c),
+                origins=[c.get("origin") or c["source"]["text"]],
+                refuted_by=[],
+                size=1,
+                supports=[notes.claim(c)],
+                refutes=[],
+                status_note=None,
+            )
+            for c in silent[: lim.clusters]
+        ],
+        more=max(0, len(silent) - lim.clusters),
+    )
 
     # -- figures, series, competing figures ---------------------------------------------------
     figs = {f["id"]: f for f in data["figures"]}
-    in_figs = [f for f in data["figures"] if (f.get("claim") in in_claims if words else f["doc"] in in_docs)]
+    in_figs = [
+        f
+        for f in data["figures"]
+        if (f.get("claim") in in_claims if words else f["doc"] in in_docs)
+    ]
     fig_note: dict[str, int] = {}
 
     def cite_figure(f: dict[str, Any]) -> int:
         if f["id"] not in fig_note:
             c = claims.get(f.get("claim") or "")
             sent = (c.get("sentence") or c["span"]) if c else None
-            bounds = (sent["start"], sent["end"]) if sent else _sentence_around(
-                docs[f["doc"]]["text"], f["span"]["start"], f["span"]["end"])
-            fig_note[f["id"]] = notes.cite(f["doc"], bounds, (f["span"]["start"], f["span"]["end"]),
-                                           chain=_chain(c) if c else None, origin=c.get("origin") if c else None)
+            bounds = (
+                (sent["start"], sent["end"])
+                if sent
+                else _sentence_around(docs[f["doc"]]["text"], f["span"]["start"], f["span"]["end"])
+            )
+            fig_note[f["id"]] = notes.cite(
+                f["doc"],
+                bounds,
+                (f["span"]["start"], f["span"]["end"]),
+                chain=_chain(c) if c else None,
+                origin=c.get("origin") if c else None,
+            )
         return fig_note[f["id"]]
 
     cat_figs: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -344,50 +406,80 @@ def gather_brief(
         rows = []
         for f in fs[: lim.figures]:
             c = claims.get(f.get("claim") or "")
-            rows.append(FigureRow(
-                value=_fmt_value(f), qualifier=f.get("qualifier"), what=f["what"], as_of=f.get("as_of"),
-                according_to=(c.get("origin") or _chain(c)) if c else (docs[f["doc"]].get("outlet") or "?"),
-                outlet=docs[f["doc"]].get("outlet"), doc=f["doc"], note=cite_figure(f),
-            ))
+            rows.append(
+                FigureRow(
+                    value=_fmt_value(f),
+                    qualifier=f.get("qualifier"),
+                    what=f["what"],
+                    as_of=f.get("as_of"),
+                    according_to=(c.get("origin") or _chain(c))
+                    if c
+                    else (docs[f["doc"]].get("outlet") or "?"),
+                    outlet=docs[f["doc"]].get("outlet"),
+                    doc=f["doc"],
+                    note=cite_figure(f),
+                )
+            )
         by_cat[cat] = rows
-    order = [c for c in ("killed", "injured", "arrested", "missing", "displaced", "executed", "deployed",
-                         "under_investigation", "protests", "locations", "money", "duration") if c in by_cat]
+    order: list[str] = [
+        c
+        for c in (
+            "killed",
+            "injured",
+            "arrested",
+            "missing",
+            "displaced",
+            "executed",
+            "deployed",
+            "under_investigation",
+            "protests",
+            "locations",
+            "money",
+            "duration",
+        )
+        if c in by_cat
+    ]
     order += sorted(set(by_cat) - set(order) - {"other"}) + (["other"] if "other" in by_cat else [])
-    figures = {cat: Section(items=by_cat[cat], more=max(0, len(cat_figs[cat]) - lim.figures)) for cat in order}
+    figures = {
+        cat: Section(items=by_cat[cat], more=max(0, len(cat_figs[cat]) - lim.figures))
+        for cat in order
+    }
 
-    series_groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for s in data["series"]:
-        pts = [p for p in s["points"] if p["figure"] in fig_note]
-        if not pts:
-            continue
-        key = (s["category"], s["what"].lower(), s.get("place") or "")
-        for p in pts:
-            f = figs[p["figure"]]
-            series_groups[key].append({
-                "as_of": p["as_of"], "value": p["value"], "origin": s.get("source") or "?",
-                "qualifier": f.get("qualifier") or "exactly", "what": f["what"], "note": fig_note[p["figure"]],
-                "flags": s.get("flags") or [],
-            })
-    series = [
-        {"category": k[0], "what": v[0]["what"], "place": k[2] or None, "points": v}
-        for k, v in sorted(series_groups.items(), key=lambda kv: (-len({p["origin"] for p in kv[1]}), -len(kv[1])))
-        if any(p["as_of"] for p in v)
-    ][: lim.series_charts]
-    competing = _competing(in_figs, claims, fig_note)
+    in_fig_ids = {f["id"] for f in in_figs}
+    series = _series(data["series"], figs, in_fig_ids, cite_figure, lim.series_charts)
+    competing = _competing(in_figs, claims, cite_figure)
 
     # -- places, actors, graph, timeline, sources ---------------------------------------------
     place_ids = {p for i in in_claims for p in claims[i].get("places") or []}
     places = []
     for p in data["places"]:
         n = sum(1 for m in p.get("mentions") or [] if m["doc"] in in_docs)
-        if p.get("lat") is None or p.get("lon") is None or not n or (words and p["id"] not in place_ids):
+        if (
+            p.get("lat") is None
+            or p.get("lon") is None
+            or not n
+            or (words and p["id"] not in place_ids)
+        ):
             continue
-        places.append({"name": p["name"], "country": p.get("country") or "?", "lat": p["lat"], "lon": p["lon"],
-                       "mentions": n, "feature": p.get("feature")})
+        places.append(
+            {
+                "name": p["name"],
+                "country": p.get("country") or "?",
+                "lat": p["lat"],
+                "lon": p["lon"],
+                "mentions": n,
+                "feature": p.get("feature"),
+            }
+        )
     places.sort(key=lambda p: -p["mentions"])
     places = places[: lim.places]
 
-    mentions = Counter({e["id"]: sum(1 for m in e.get("mentions") or [] if m["doc"] in in_docs) for e in ents.values()})
+    mentions = Counter(
+        {
+            e["id"]: sum(1 for m in e.get("mentions") or [] if m["doc"] in in_docs)
+            for e in ents.values()
+        }
+    )
     by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
     about: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for i in sorted(in_claims, key=lambda i: (claims[i]["doc"], claims[i]["span"]["start"])):
@@ -398,27 +490,52 @@ def gather_brief(
         for e in dict.fromkeys(c.get("entities") or []):
             if e != src:
                 about[e].append(c)
-    ranked = [e for e, n in mentions.most_common() if n and ents[e]["type"] in ACTOR_TYPES and (by_actor[e] or about[e])]
+    ranked = [
+        e
+        for e, n in mentions.most_common()
+        if n and ents[e]["type"] in ACTOR_TYPES and (by_actor[e] or about[e])
+    ]
     actors = []
     for e in ranked[: lim.actors]:
         by_c, ab_c = by_actor[e], about[e]
-        actors.append(ActorItem(
-            id=e, name=ents[e]["name"], type=ents[e]["type"], mentions=mentions[e],
-            by=[(c["span"]["text"], notes.claim(c)) for c in by_c[: lim.actor_claims]],
-            about=[(c["span"]["text"], notes.claim(c)) for c in ab_c[: lim.actor_claims]],
-            more_by=max(0, len(by_c) - lim.actor_claims), more_about=max(0, len(ab_c) - lim.actor_claims),
-        ))
+        actors.append(
+            ActorItem(
+                id=e,
+                name=ents[e]["name"],
+                type=ents[e]["type"],
+                mentions=mentions[e],
+                by=[(c["span"]["text"], notes.claim(c)) for c in by_c[: lim.actor_claims]],
+                about=[(c["span"]["text"], notes.claim(c)) for c in ab_c[: lim.actor_claims]],
+                more_by=max(0, len(by_c) - lim.actor_claims),
+                more_about=max(0, len(ab_c) - lim.actor_claims),
+            )
+        )
     graph = _graph(data["relations"], ents, mentions, in_docs, lim.graph_nodes)
 
-    timeline = []
-    for i in in_claims:
-        c = claims[i]
-        w = c.get("when") or {}
-        if w.get("start"):
-            timeline.append(TimelineItem(
-                start=w["start"], end=w.get("end"), when=w.get("text"), text=c["span"]["text"],
-                event_type=c.get("event_type"), source=c.get("origin") or _chain(c), note=notes.claim(c)))
-    timeline.sort(key=lambda t: (t.start, t.end or "", t.note))
+    dated = sorted(
+        (claims[i] for i in in_claims if (claims[i].get("when") or {}).get("start")),
+        key=lambda c: (
+            c["when"]["start"],
+            c["when"].get("end") or "",
+            c["doc"],
+            c["span"]["start"],
+        ),
+    )
+    timeline = Section(
+        items=[
+            TimelineItem(
+                start=c["when"]["start"],
+                end=c["when"].get("end"),
+                when=c["when"].get("text"),
+                text=c["span"]["text"],
+                event_type=c.get("event_type"),
+                source=c.get("origin") or _chain(c),
+                note=notes.claim(c),
+            )
+            for c in dated[: lim.timeline]
+        ],
+        more=max(0, len(dated) - lim.timeline),
+    )
 
     contributed: dict[str, Counter[str]] = defaultdict(Counter)
     for i in in_claims:
@@ -432,43 +549,119 @@ def gather_brief(
         contributed[f["doc"]]["figures"] += 1
     sources = [
         SourceItem(
-            id=d["id"], outlet=d.get("outlet"), title=d.get("title"), published=d.get("published"),
-            url=safe_url(d.get("url")), claims=contributed[d["id"]]["claims"], figures=contributed[d["id"]]["figures"],
+            id=d["id"],
+            outlet=d.get("outlet"),
+            title=d.get("title"),
+            published=d.get("published"),
+            url=safe_url(d.get("url")),
+            claims=contributed[d["id"]]["claims"],
+            figures=contributed[d["id"]]["figures"],
             clusters=sum(1 for k in contributed[d["id"]] if k.startswith("cluster:")),
             statuses={k[7:]: v for k, v in contributed[d["id"]].items() if k.startswith("status:")},
             duplicate_of=d.get("duplicate_of"),
         )
-        for d in sorted((docs[i] for i in in_docs), key=lambda d: (_doc_date(d), d.get("outlet") or ""))
+        for d in sorted(
+            (docs[i] for i in in_docs), key=lambda d: (_doc_date(d), d.get("outlet") or "")
+        )
     ]
 
-    dates = sorted(filter(None, (_doc_date(docs[i]) for i in in_docs)))
-    in_clusters = [k for g in groups.values() for k in g]
+    dates = sorted(str(docs[i]["published"])[:10] for i in in_docs if docs[i].get("published"))
+    statuses = Counter(st for st, entries in raw.items() for _ in entries)
     summary = {
         "reports": len(in_docs),
         "outlets": len({docs[i].get("outlet") for i in in_docs if docs[i].get("outlet")}),
         "origins": len({claims[i].get("origin") for i in in_claims if claims[i].get("origin")}),
         "claims": len(in_claims),
         "figures": len(in_figs),
-        "clusters": len(in_clusters),
-        "statuses": dict(Counter(k.status for k in in_clusters)),
+        "clusters": sum(statuses.values()),
+        "statuses": dict(statuses),
         "first": dates[0] if dates else None,
         "last": dates[-1] if dates else None,
+        "undated": sum(1 for i in in_docs if not docs[i].get("published")),
     }
     title = f"Brief: {topic}" if topic else "Brief"
     return Brief(
-        title=title, generated=datetime.now(UTC).isoformat(timespec="minutes"), topic=topic, since=since_at,
+        title=title,
+        generated=datetime.now(UTC).isoformat(timespec="minutes"),
+        topic=topic,
+        since=since_at,
         summary=summary,
-        corroborated=section(groups["corroborated"], lim.clusters, by_size),
-        single_source=section(groups["single_source"], lim.clusters, by_size),
-        unattributed=section(groups["unattributed"], lim.clusters, by_size),
-        contested=section(groups["contested"] + groups["denied"], lim.clusters, by_size),
-        no_comment=section(no_comment, lim.clusters),
-        figures=figures, series=series, competing=competing, places=places, graph=graph, actors=actors,
-        timeline=section(timeline, lim.timeline), sources=sources, notes=notes.all(),
+        corroborated=corroborated,
+        single_source=single_source,
+        unattributed=unattributed,
+        contested=contested,
+        no_comment=no_comment,
+        figures=figures,
+        series=series,
+        competing=competing,
+        places=places,
+        graph=graph,
+        actors=actors,
+        timeline=timeline,
+        sources=sources,
+        notes=notes.all(),
     )
 
 
-def _competing(figs: list[dict[str, Any]], claims: dict[str, dict[str, Any]], note: dict[str, int]) -> list[dict[str, Any]]:
+def _series(
+    all_series: list[dict[str, Any]],
+    figs: dict[str, dict[str, Any]],
+    in_scope: set[str],
+    cite: Callable[[dict[str, Any]], int],
+    cap: int,
+    origins: int = 8,
+    points: int = 40,
+) -> list[dict[str, Any]]:
+    """Series grouped by counted thing and place (one chart each, one line per origin), the
+    ones with most origins first; only the points shown get footnotes."""
+    groups: dict[tuple[str, str], dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for s in all_series:
+        pts = [p for p in s["points"] if p["figure"] in in_scope and p.get("as_of")]
+        if pts:
+            groups[(s["category"], s["what"].lower())][
+                (s.get("source") or "?", s.get("place") or "")
+            ].extend(pts)
+    ranked = sorted(
+        groups.items(), key=lambda kv: (-len(kv[1]), -sum(map(len, kv[1].values())), kv[0])
+    )
+    out = []
+    for (category, _), lines in ranked[:cap]:
+        rows = []
+        places = Counter(origin for origin, _ in lines)
+        for (origin, place), pts in sorted(lines.items(), key=lambda kv: (-len(kv[1]), kv[0]))[
+            :origins
+        ]:
+            label = f"{origin} ({place.split(':')[-1]})" if places[origin] > 1 and place else origin
+            for p in sorted(pts, key=lambda p: p["as_of"])[-points:]:
+                f = figs[p["figure"]]
+                rows.append(
+                    {
+                        "as_of": p["as_of"],
+                        "value": p["value"],
+                        "origin": label,
+                        "what": f["what"],
+                        "qualifier": f.get("qualifier") or "exactly",
+                        "note": cite(f),
+                    }
+                )
+        out.append(
+            {
+                "category": category,
+                "what": rows[0]["what"],
+                "points": rows,
+                "origins": len({o for o, _ in lines}),
+            }
+        )
+    return out
+
+
+def _competing(
+    figs: list[dict[str, Any]],
+    claims: dict[str, dict[str, Any]],
+    cite: Callable[[dict[str, Any]], int],
+) -> list[dict[str, Any]]:
     """Per category, the latest figure each origin gives for each counted thing, where two or
     more origins give one: the figures that compete."""
     latest: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -482,20 +675,41 @@ def _competing(figs: list[dict[str, Any]], claims: dict[str, dict[str, Any]], no
             latest[key] = f | {"origin": origin}
     by_cat: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (cat, origin, _), f in latest.items():
-        by_cat[cat].append({
-            "origin": origin, "what": f["what"], "value": f["value"], "low": f.get("low") or f["value"],
-            "high": f.get("high") or f["value"], "qualifier": f.get("qualifier") or "exactly",
-            "as_of": f.get("as_of"), "note": note[f["id"]],
-        })
-    return [
-        {"category": cat, "rows": sorted(rows, key=lambda r: -r["value"])[:15]}
-        for cat, rows in sorted(by_cat.items())
-        if len({r["origin"] for r in rows}) >= 2
-    ]
+        by_cat[cat].append(
+            {
+                "origin": origin,
+                "what": f["what"],
+                "value": f["value"],
+                "low": f.get("low") or f["value"],
+                "high": f.get("high") or f["value"],
+                "qualifier": f.get("qualifier") or "exactly",
+                "as_of": f.get("as_of"),
+                "figure": f,
+            }
+        )
+    out = []
+    for cat, rows in sorted(by_cat.items()):
+        if len({r["origin"] for r in rows}) < 2:
+            continue
+        shown = sorted(rows, key=lambda r: -r["value"])[:15]
+        out.append(
+            {
+                "category": cat,
+                "rows": [
+                    {**{k: v for k, v in r.items() if k != "figure"}, "note": cite(r["figure"])}
+                    for r in shown
+                ],
+            }
+        )
+    return out[:6]
 
 
 def _graph(
-    relations: list[dict[str, Any]], ents: dict[str, dict[str, Any]], mentions: Counter[str], docs: set[str], cap: int
+    relations: list[dict[str, Any]],
+    ents: dict[str, dict[str, Any]],
+    mentions: Counter[str],
+    docs: set[str],
+    cap: int,
 ) -> dict[str, list[dict[str, Any]]]:
     """Nodes and edges of the actor graph: relations between actors, found in reports in scope."""
     edges: dict[tuple[str, str, str], int] = {}
@@ -510,7 +724,13 @@ def _graph(
     degree = Counter(x for s, _, o in edges for x in (s, o))
     keep = {n for n, _ in sorted(degree.items(), key=lambda kv: (-kv[1], -mentions[kv[0]]))[:cap]}
     return {
-        "nodes": [{"id": n, "name": ents[n]["name"], "type": ents[n]["type"], "mentions": mentions[n]} for n in sorted(keep)],
-        "edges": [{"source": s, "predicate": p, "target": o, "count": c} for (s, p, o), c in edges.items()
-                  if s in keep and o in keep],
+        "nodes": [
+            {"id": n, "name": ents[n]["name"], "type": ents[n]["type"], "mentions": mentions[n]}
+            for n in sorted(keep)
+        ],
+        "edges": [
+            {"source": s, "predicate": p, "target": o, "count": c}
+            for (s, p, o), c in edges.items()
+            if s in keep and o in keep
+        ],
     }

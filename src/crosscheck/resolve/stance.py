@@ -1,26 +1,47 @@
-"""A claim's stance toward its cluster: supports, refutes, or discusses."""
+"""A claim's stance toward its cluster: supports, refutes, or discusses (data/stance.yaml)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 __all__ = ["stance_of"]
 
-# Claims that report that others claim something, without taking a side.
-_DISCUSS = re.compile(
-    r"\b(reports?|allegations?|claims?|rumou?rs?|speculation)\s+(that|of|suggest\w*|indicate\w*|say|claim\w*|surfaced|emerged)\b"
-    r"|\bconcern(ed)?\s+(over|about|by)\s+reports\b|\bif\s+reports\b|\bquestions?\s+about\b",
-    re.I,
-)
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    sources: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+    cues: frozenset[str]
 
 
-def stance_of(*, polarity: str, certainty: str, kind: str, text: str, cue: str | None) -> str:
-    """`refutes` for denials and counter-claims, `discusses` for reports about reports and
-    questions, else `supports`."""
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    data = yaml.safe_load(resources.files("crosscheck.data").joinpath("stance.yaml").read_text(encoding="utf-8"))
+    return _Words(
+        sources=frozenset(str(w).lower() for w in data.get("discuss_sources", [])),
+        patterns=tuple(re.compile(p, re.I) for p in data.get("discuss_patterns", [])),
+        cues=frozenset(str(w).lower() for w in data.get("discuss_cues", [])),
+    )
+
+
+def stance_of(*, polarity: str, certainty: str, kind: str, text: str, cue: str | None,
+              source_text: str = "", source_kind: str = "") -> str:
+    """`refutes` for denials and counter-claims; `discusses` for questions, claims that only
+    report that others claim it ("reports suggest ...", "concerned by reports that ..."), and
+    unverifiable ones; else `supports`."""
     if polarity == "negative":
         return "refutes"
     if kind in ("question", "no_comment") or certainty == "unknown":
         return "discusses"
-    if _DISCUSS.search(text) or (cue or "").lower() in {"asked", "questioned", "wondered"}:
+    words = _words()
+    head = source_text.lower().split()[-1] if source_text.strip() else ""
+    if source_kind == "anonymous" and head in words.sources and (cue or "").lower() in words.cues | {"said", "say", "says"}:
+        return "discusses"
+    if any(p.search(text) for p in words.patterns) or (cue or "").lower() in {"asked", "questioned", "wondered"}:
         return "discusses"
     return "supports"

@@ -13,7 +13,8 @@ from crosscheck import queries
 from crosscheck.ledger import Ledger
 from crosscheck.web import api, data
 from crosscheck.web.app import reader
-from crosscheck.web.render import Mark, highlight, highlight_at, line_chart, map_svg, relation_graph
+from crosscheck.web.charts import places_map, series_chart
+from crosscheck.web.render import Mark, highlight, highlight_at, relation_graph
 
 __all__ = ["router"]
 
@@ -89,32 +90,14 @@ def entity(request: Request, ledger: Read, entity: str) -> Response:
 @router.get("/figures")
 def figures(request: Request, ledger: Read, category: Text = None) -> Response:
     got = api.figures(ledger, category)
-    charts = {s["id"]: _series_chart(s) for s in got["series"]}
+    charts = {s["id"]: series_chart(s, i) for i, s in enumerate(got["series"])}
     return page(request, "figures.html", series=got["series"], figures=got["figures"], charts=charts, category=category)
-
-
-def _series_chart(series: dict[str, Any]) -> Markup:
-    try:  # the brief's Vega-Lite chart when that module is there, else a small SVG of our own
-        from crosscheck.report.charts import series_svg  # type: ignore[attr-defined]
-
-        return Markup(series_svg(series))  # noqa: S704 - SVG rendered by vl-convert from our own spec
-    except Exception:
-        return line_chart([(p.get("as_of") or "", float(p["value"])) for p in series["points"]])
 
 
 @router.get("/places")
 def places(request: Request, ledger: Read) -> Response:
     rows = queries.list_places(ledger)
-    return page(request, "places.html", rows=rows, map=map_svg(rows, basemap=_basemap()))
-
-
-def _basemap() -> Markup | None:
-    try:  # the vendored world map the brief draws, when that module is there
-        from crosscheck.report.map import basemap_paths  # type: ignore[attr-defined]
-
-        return Markup(basemap_paths(720, 360))  # noqa: S704 - paths built from vendored data
-    except Exception:
-        return None
+    return page(request, "places.html", rows=rows, map=places_map(rows))
 
 
 @router.get("/places/{place:path}")
