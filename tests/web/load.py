@@ -151,7 +151,7 @@ def markdown(result: dict[str, Any], command: str) -> str:
         "without analysis: analysing 1,000 reports takes minutes on this 2-core machine, longer than",
         "the load loop should run; a document and its analysis are one transaction either way.",
         "",
-        f"Command (the demo ledger from `make demo` / `crosscheck add examples/ ../shared/corpus/iran-2026/`): `{command}`",
+        f"Command, on the demo ledger (`crosscheck --ledger /tmp/w.db add examples/ ../shared/corpus/iran-2026/`): `{command}`",
         "",
         "| measure | value |",
         "|---|---|",

@@ -162,7 +162,9 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
     figures: dict[str, set[tuple[str, float]]] = {}
     for chunk in _chunks(ids):
         for claim, category, value in conn.execute(
-                f"SELECT claim, category, value FROM figures WHERE claim IN ({_marks(chunk)}) AND part_of IS NULL", chunk):
+                f"SELECT f.claim, f.category, f.value FROM figures f JOIN claims c ON c.id = f.claim "
+                f"WHERE f.claim IN ({_marks(chunk)}) AND f.part_of IS NULL AND f.start >= c.start AND f.stop <= c.stop",
+                chunk):
             figures.setdefault(claim, set()).add((category, float(value)))
     out = []
     for c in claims:

@@ -1,8 +1,11 @@
 """Figure series in the ledger: one row per series, one point per figure, added incrementally.
 
-A series is the figures of one category, counted thing, place and origin. Adding a report
-inserts its points (an index lookup each), so the cost does not grow with the ledger; points
-are ordered, de-duplicated and flagged when read.
+A series is the figures of one category, counted thing and origin. Places do not split a
+series: a figure's place is read from its sentence, and one toll is often given for a town
+in one report and for its province in the next, so splitting by place broke real series apart.
+The series keeps the first place its figures name. Adding a report inserts its points (an
+index lookup each), so the cost does not grow with the ledger; points are ordered,
+de-duplicated and flagged when read.
 """
 
 from __future__ import annotations
@@ -27,17 +30,12 @@ def _origin_name(conn: sqlite3.Connection, origin: str) -> str:
 
 
 def _series_for(conn: sqlite3.Connection, category: str, origin: str, place: str | None, counted: str, what: str) -> str:
-    """The series a figure belongs to, created when new. A figure naming no place joins its
-    origin's only placed series of the same thing, if there is exactly one."""
-    if place is None:
-        placed = conn.execute(
-            "SELECT id FROM series WHERE origin=? AND category=? AND counted=? AND place IS NOT NULL LIMIT 2",
-            (origin, category, counted)).fetchall()
-        if len(placed) == 1:
-            return str(placed[0][0])
-    sid = content_id("s", category, origin, place, counted)
+    """The series a figure belongs to, created when new; a place is filled in when first known."""
+    sid = content_id("s", category, origin, counted)
     conn.execute("INSERT OR IGNORE INTO series VALUES (?, ?, ?, ?, ?, ?, ?)",
                  (sid, category, what, place, _origin_name(conn, origin), origin, counted))
+    if place is not None:
+        conn.execute("UPDATE series SET place=? WHERE id=? AND place IS NULL", (place, sid))
     return sid
 
 
@@ -49,8 +47,7 @@ _FIGURES = (
 
 
 def _insert(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> None:
-    # placed figures first, so that place-less ones can find the series they belong to
-    for r in sorted(rows, key=lambda r: r["place"] is None):
+    for r in rows:
         sid = _series_for(conn, r["category"], r["origin"], r["place"], counted_key(r["what"]), r["what"])
         conn.execute("INSERT OR REPLACE INTO series_points VALUES (?, ?, ?, ?)", (r["id"], sid, r["value"], r["as_of"]))
 

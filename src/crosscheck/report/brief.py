@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +18,17 @@ from urllib.parse import quote
 from crosscheck.export.json import export_ledger
 from crosscheck.ledger import Ledger
 from crosscheck.queries import chain_text, parse_since
+from crosscheck.report.model import (
+    ActorItem,
+    Brief,
+    ClusterItem,
+    FigureRow,
+    Limits,
+    Note,
+    Section,
+    SourceItem,
+    TimelineItem,
+)
 
 __all__ = [
     "ActorItem",
@@ -37,136 +47,6 @@ GRAPH_PREDICATES = ("part_of", "member_of", "leader_of", "affiliated_with", "spo
 ACTOR_TYPES = ("PERSON", "ORG", "NORP", "GPE")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Limits:
-    """How much the brief shows; the rest is counted, not listed."""
-
-    clusters: int = 12
-    figures: int = 20
-    series_charts: int = 8
-    actors: int = 8
-    actor_claims: int = 5
-    timeline: int = 40
-    places: int = 80
-    graph_nodes: int = 30
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Note:
-    """A footnote: one sentence of one report, with the cited part at `mark` (offsets into it)."""
-
-    number: int
-    doc: str
-    sentence: str
-    mark: tuple[int, int] | None
-    outlet: str | None
-    published: str | None
-    url: str | None
-    link: str | None
-    stance: str | None = None
-    chain: str | None = None
-    origin: str | None = None
-    certainty: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ClusterItem:
-    """A cluster as one sentence: proposition, status and reason, origins, its notes."""
-
-    id: str
-    proposition: str
-    status: str
-    reason: str
-    origins: list[str]
-    refuted_by: list[str]
-    size: int
-    supports: list[int]
-    refutes: list[int]
-    status_note: int | None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Section:
-    """A list of items with how many more were left out."""
-
-    items: list[Any]
-    more: int = 0
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FigureRow:
-    value: str
-    qualifier: str | None
-    what: str
-    as_of: str | None
-    according_to: str
-    outlet: str | None
-    doc: str
-    note: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ActorItem:
-    id: str
-    name: str
-    type: str
-    mentions: int
-    by: list[tuple[str, int]]
-    about: list[tuple[str, int]]
-    more_by: int = 0
-    more_about: int = 0
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TimelineItem:
-    start: str
-    end: str | None
-    when: str | None
-    text: str
-    event_type: str | None
-    source: str
-    note: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SourceItem:
-    id: str
-    outlet: str | None
-    title: str | None
-    published: str | None
-    url: str | None
-    claims: int
-    figures: int
-    clusters: int
-    statuses: dict[str, int]
-    duplicate_of: str | None
-
-
-@dataclass(kw_only=True)
-class Brief:
-    """Everything a rendered brief shows, with the charts as data (see `charts`, `map`)."""
-
-    title: str
-    generated: str
-    topic: str | None
-    since: str | None
-    summary: dict[str, Any]
-    corroborated: Section
-    single_source: Section
-    unattributed: Section
-    contested: Section
-    no_comment: Section
-    figures: dict[str, Section]
-    series: list[dict[str, Any]]
-    competing: list[dict[str, Any]]
-    places: list[dict[str, Any]]
-    graph: dict[str, list[dict[str, Any]]]
-    actors: list[ActorItem]
-    timeline: Section
-    sources: list[SourceItem]
-    notes: list[Note] = field(default_factory=list)
 
 
 def safe_url(url: str | None) -> str | None:

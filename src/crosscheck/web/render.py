@@ -134,11 +134,11 @@ def map_svg(places: Sequence[dict[str, object]], *, width: int = 720, height: in
     parts.append(Markup(f'<rect width="{width}" height="{height}" class="sea"/>'))
     if basemap is not None:
         parts.append(basemap)
-    for lon in range(-180, 181, 30):
-        x = (lon + 180) / 360 * width
+    for meridian in range(-180, 181, 30):
+        x = (meridian + 180) / 360 * width
         parts.append(Markup(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" class="grat"/>'))
-    for lat in range(-90, 91, 30):
-        y = (90 - lat) / 180 * height
+    for parallel in range(-90, 91, 30):
+        y = (90 - parallel) / 180 * height
         parts.append(Markup(f'<line x1="0" y1="{y:.1f}" x2="{width}" y2="{y:.1f}" class="grat"/>'))
     for p in places:
         lat, lon = p.get("lat"), p.get("lon")

@@ -1,0 +1,148 @@
+"""The brief's records: what `gather_brief` fills and the renderers read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "ActorItem",
+    "Brief",
+    "ClusterItem",
+    "FigureRow",
+    "Limits",
+    "Note",
+    "Section",
+    "SourceItem",
+    "TimelineItem",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limits:
+    """How much the brief shows; the rest is counted, not listed."""
+
+    clusters: int = 12
+    figures: int = 20
+    series_charts: int = 8
+    actors: int = 8
+    actor_claims: int = 5
+    timeline: int = 40
+    places: int = 80
+    graph_nodes: int = 30
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Note:
+    """A footnote: one sentence of one report, with the cited part at `mark` (offsets into it)."""
+
+    number: int
+    doc: str
+    sentence: str
+    mark: tuple[int, int] | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    link: str | None
+    stance: str | None = None
+    chain: str | None = None
+    origin: str | None = None
+    certainty: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClusterItem:
+    """A cluster as one sentence: proposition, status and reason, origins, its notes."""
+
+    id: str
+    proposition: str
+    status: str
+    reason: str
+    origins: list[str]
+    refuted_by: list[str]
+    size: int
+    supports: list[int]
+    refutes: list[int]
+    status_note: int | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Section:
+    """A list of items with how many more were left out."""
+
+    items: list[Any]
+    more: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FigureRow:
+    value: str
+    qualifier: str | None
+    what: str
+    as_of: str | None
+    according_to: str
+    outlet: str | None
+    doc: str
+    note: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActorItem:
+    id: str
+    name: str
+    type: str
+    mentions: int
+    by: list[tuple[str, int]]
+    about: list[tuple[str, int]]
+    more_by: int = 0
+    more_about: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimelineItem:
+    start: str
+    end: str | None
+    when: str | None
+    text: str
+    event_type: str | None
+    source: str
+    note: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceItem:
+    id: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    url: str | None
+    claims: int
+    figures: int
+    clusters: int
+    statuses: dict[str, int]
+    duplicate_of: str | None
+
+
+@dataclass(kw_only=True)
+class Brief:
+    """Everything a rendered brief shows, with the charts as data (see `charts`, `map`)."""
+
+    title: str
+    generated: str
+    topic: str | None
+    since: str | None
+    summary: dict[str, Any]
+    corroborated: Section
+    single_source: Section
+    unattributed: Section
+    contested: Section
+    no_comment: Section
+    figures: dict[str, Section]
+    series: list[dict[str, Any]]
+    competing: list[dict[str, Any]]
+    places: list[dict[str, Any]]
+    graph: dict[str, list[dict[str, Any]]]
+    actors: list[ActorItem]
+    timeline: Section
+    sources: list[SourceItem]
+    notes: list[Note] = field(default_factory=list)
