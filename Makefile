@@ -21,7 +21,9 @@ demo: install
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(CC) --ledger $(DEMO_DB) add examples/
 	$(CC) --ledger $(DEMO_DB) export --format json -o examples/out/ledger.json
+	$(CC) --ledger $(DEMO_DB) brief -o examples/out/brief.html
 	@echo "Ledger: $(DEMO_DB)   JSON export: examples/out/ledger.json"
+	@echo "Brief: examples/out/brief.html"
 
 test: install
 	$(PY) -m pytest -q

@@ -31,6 +31,9 @@ W_ADMIN1, W_ADMIN2 = 1.5, 1.0
 W_NEAR = ((50.0, 1.5), (250.0, 1.0), (1000.0, 0.3))
 FEATURE_BONUS = {"country": 2.0, "continent": 2.0, "admin1": 0.8, "region": 1.5, "admin2": 0.0}
 MIN_SCORE = 2.0
+# A place that dwarfs every namesake (London, England vs London, Kentucky) wins unless the
+# document places the mention near a namesake (same province, nearby places).
+W_DOMINANT, DOMINANCE = 2.5, 50.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +156,14 @@ def _lookup(gaz: Gazetteer, name: str, hint: str | None) -> tuple[list[GazEntry]
     return [cands[i] for i in keep], [exact[i] for i in keep], hint
 
 
+def _dominance(c: GazEntry, cands: Sequence[GazEntry]) -> float:
+    """W_DOMINANT for a candidate at least DOMINANCE times as populous as every other one."""
+    others = [o.population for o in cands if o is not c and o.feature == c.feature]
+    if c.population <= 0 or not others:
+        return 0.0
+    return W_DOMINANT if c.population >= DOMINANCE * max(max(others), 1) else 0.0
+
+
 def _base(c: GazEntry, exact: int, hint: str | None) -> float:
     s = W_POP * math.log10(c.population + 1) + (W_MAIN if exact == 2 else W_ALT if exact else 0.0)
     s += FEATURE_BONUS.get(c.feature, 0.0) if exact else 0.0
@@ -194,7 +205,8 @@ def resolve_places(
         cands, exact, hint = _lookup(gaz, name, feature_hint(text, start, end))
         items.append(_Mention(name, hint, cands, exact) if cands else None)
 
-    base = [[_base(c, m.exact[i], m.hint) for i, c in enumerate(m.cands)] if m else [] for m in items]
+    base = [[_base(c, m.exact[i], m.hint) + _dominance(c, m.cands) for i, c in enumerate(m.cands)] if m else []
+            for m in items]
     # Evidence from mentions that are not ambiguous: one strong reading well ahead of the rest.
     admin1: Counter[tuple[str | None, str | None]] = Counter()
     admin2: Counter[tuple[str | None, str | None]] = Counter()
