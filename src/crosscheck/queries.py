@@ -665,7 +665,7 @@ def cluster_origins(ledger: Ledger, ref: str) -> dict[str, Any]:
         Member(r["id"], r["stance"], origin_label(conn, r["origin"], cache) or "?", r["origin_kind"] or "outlet")
         for r in rows
     ]
-    counted = _within_document(raw, [r["doc"] for r in rows])
+    counted = _within_document(raw, [r["doc"] for r in rows], [r["source_text"] for r in rows])
     dup_outlets = {
         r[0]: r[1]
         for r in conn.execute(

@@ -28,6 +28,7 @@ MAX_KEY_DF = 400      # keys in more claims than this are too common to find can
 MAX_CANDIDATES = 60   # claims scored per new claim, the ones sharing most rare keys
 MAX_ENTITY_CANDIDATES = 60  # entities compared per new entity, the ones sharing most name keys
 MAX_NAME_KEY_DF = 300  # name keys shared by more entities than this are too common to block on
+MIN_PROPOSITION_WORDS = 6  # shorter claim contents are shown as their whole sentence
 PER_KEY = 50          # entities fetched per name key
 PER_ACTOR = 3         # entities of one actor compared at most
 COMPATIBLE = {"GPE": {"GPE", "LOC"}, "LOC": {"GPE", "LOC", "FAC"}, "FAC": {"FAC", "LOC"}}
@@ -332,9 +333,10 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
 def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -> None:
     """Status, origins and proposition of one cluster from its members; log a status change."""
     rows = conn.execute(
-        "SELECT m.claim, m.stance, o.origin, o.kind AS origin_kind, c.doc, c.text, c.source_kind, c.certainty, c.polarity "
+        "SELECT m.claim, m.stance, o.origin, o.kind AS origin_kind, c.doc, c.text, c.source_kind, c.source_text, "
+        "c.certainty, c.polarity, substr(d.text, c.sentence_start + 1, c.sentence_stop - c.sentence_start) AS sentence "
         "FROM memberships m JOIN claims c ON c.id = m.claim JOIN claim_origins o ON o.claim = m.claim "
-        "WHERE m.cluster=? ORDER BY c.rowid", (cluster,)).fetchall()
+        "JOIN documents d ON d.id = c.doc WHERE m.cluster=? ORDER BY c.rowid", (cluster,)).fetchall()
     before = conn.execute("SELECT status FROM clusters WHERE id=?", (cluster,)).fetchone()
     if not rows:
         conn.execute("DELETE FROM clusters WHERE id=?", (cluster,))
@@ -345,7 +347,7 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -
         return names.get(origin[6:], origin) if origin.startswith("actor:") else origin
 
     members = _within_document([Member(r["claim"], r["stance"], display(r["origin"]), r["origin_kind"]) for r in rows],
-                               [r["doc"] for r in rows])
+                               [r["doc"] for r in rows], [r["source_text"] for r in rows])
     status = _user_status(conn, cluster, cluster_status(members))
     proposition = _proposition(rows)
     conn.execute(
@@ -360,21 +362,35 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -
                      (_now(), cluster, previous, status.status, doc, status.reason))
 
 
-def _within_document(members: list[Member], docs: list[str]) -> list[Member]:
-    """A report that names the origin of a proposition answers for its own unattributed or
-    anonymous statements of it (a headline summing up the attributed body): within one
-    document, those take the document's named origin instead of counting as new ones."""
+def _within_document(members: list[Member], docs: list[str], sources: list[str]) -> list[Member]:
+    """A report that names the origin of a proposition answers for its own uncited statements
+    of it (a headline summing up the attributed body), and for anonymous mentions of a body
+    ("the monitor says"): within one document, those take the document's named origin instead
+    of counting as new ones. Anonymous people ("two officials") keep their own origin."""
     named: dict[tuple[str, str], Member] = {}
     for m, doc in zip(members, docs, strict=True):
         if m.origin_kind == "named":
             named.setdefault((doc, m.stance), m)
+    bodies = _body_descriptors()
     out = []
-    for m, doc in zip(members, docs, strict=True):
+    for m, doc, source in zip(members, docs, sources, strict=True):
         lead = named.get((doc, m.stance))
-        if m.origin_kind != "named" and lead is not None:
+        words = source.lower().split()
+        folds = m.origin_kind == "outlet" or (m.origin_kind == "anonymous" and bool(words) and words[-1] in bodies)
+        if lead is not None and folds:
             m = Member(m.claim, m.stance, lead.origin, lead.origin_kind)
         out.append(m)
     return out
+
+
+@lru_cache(maxsize=1)
+def _body_descriptors() -> frozenset[str]:
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load(resources.files("crosscheck.data").joinpath("origins.yaml").read_text(encoding="utf-8"))
+    return frozenset(str(w).lower() for w in data.get("body_descriptors", []))
 
 
 def _user_status(conn: sqlite3.Connection, cluster: str, computed: Status) -> Status:
@@ -400,11 +416,14 @@ def _user_stance(conn: sqlite3.Connection, claim: str) -> str | None:
 
 
 def _proposition(rows: list[sqlite3.Row]) -> str:
-    """The clearest supporting claim's content, as a sentence."""
+    """The clearest supporting claim's content, as a sentence; a fragment too short to read
+    alone ("6,126 deaths") gives way to its whole sentence."""
     def rank(r: sqlite3.Row) -> tuple[int, int, int, int]:
         return (r["stance"] != "supports", r["certainty"] != "certain", r["source_kind"] == "outlet", len(r["text"]))
 
-    text = min(rows, key=rank)["text"].strip().strip('"“”')
+    best = min(rows, key=rank)
+    text = best["text"] if len(best["text"].split()) >= MIN_PROPOSITION_WORDS else best["sentence"]
+    text = " ".join(text.split()).strip().strip('"“”')
     text = text[0].upper() + text[1:] if text else text
     return text if text.endswith((".", "!", "?")) else text + "."
 
