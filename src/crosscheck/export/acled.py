@@ -140,7 +140,7 @@ def _country(code: str) -> tuple[str, str]:
         import pycountry
 
         found = pycountry.countries.get(alpha_2=code.upper())
-    except (ImportError, KeyError, LookupError):
+    except (KeyError, LookupError):
         found = None
     if found is None:
         return code, ""

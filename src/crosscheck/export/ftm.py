@@ -108,7 +108,7 @@ def _language(code: str | None) -> str | None:
         import pycountry
 
         found = pycountry.languages.get(alpha_2=code.lower()[:2])
-    except (ImportError, KeyError, LookupError):
+    except (KeyError, LookupError):
         return None
     return getattr(found, "alpha_3", None) if found else None
 
