@@ -1,0 +1,46 @@
+"""The evaluation gate: the scorer's floors on the sample story and on the test story.
+
+Floors only go up. The sample story and the scorer live in ../shared (skip when absent); the
+test story is in tests/eval/corpus/ and needs only the scorer.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crosscheck.api import add_sources
+from crosscheck.export.json import export_ledger
+from crosscheck.ledger import Ledger
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+SCORER = SHARED / "tools" / "score.py"
+
+# (corpus folder, gold file, overall floor, per-part floor)
+GATES = {
+    "iran-2026": (SHARED / "corpus" / "iran-2026", SHARED / "corpus" / "iran-2026" / "gold.json", 0.95, 0.85),
+    "dam-2031": (ROOT / "tests" / "eval" / "corpus" / "dam-2031", ROOT / "tests" / "eval" / "corpus" / "dam-2031" / "gold.json", 0.95, 0.90),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GATES))
+def test_score_gate(name: str, tmp_path: Path) -> None:
+    folder, gold, overall, part_floor = GATES[name]
+    if not SCORER.exists() or not folder.exists():
+        pytest.skip("../shared (scorer or corpus) is not present")
+    with Ledger.open(tmp_path / "l.db") as ledger:
+        add_sources(ledger, [str(folder)])
+        data = export_ledger(ledger)
+    export = tmp_path / "l.json"
+    export.write_text(json.dumps(data), encoding="utf-8")
+    out = subprocess.run([sys.executable, str(SCORER), str(export), str(gold), "--json"],
+                         capture_output=True, text=True, check=True)
+    result = json.loads(out.stdout)
+    low = {part: value for part, value in result["parts"].items() if value < part_floor}
+    assert result["score"] >= overall, (result["score"], result["notes"])
+    assert not low, (low, result["notes"])
