@@ -35,22 +35,79 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 # -- the corpus ---------------------------------------------------------------------------
 
-_PLACES = ["Velmora", "Ostrakan", "Dunmere", "Karsal", "Tirevo", "Brannock", "Sel Haddar",
-           "Quenford", "Mirabad", "Lutovo", "Esker Bay", "Halvik", "Port Amsel", "Zarentsi"]
-_BODIES = ["the Interior Ministry", "the Red Crescent", "the regional governor's office",
-           "the United Nations refugee agency", "the National Guard", "the port authority",
-           "a local rights group", "the emergency services", "the electoral commission",
-           "the health ministry", "the coast guard", "the opposition alliance"]
-_PEOPLE = ["Amira Tollen", "Jonas Verhelst", "Farid Oumar", "Lena Marchetti", "Tomasz Wielko",
-           "Nadia Sorensen", "Kwame Adjei", "Ines Duarte", "Pavel Grinko", "Sara Lindqvist"]
-_EVENTS = ["flooding", "protests", "clashes", "the earthquake", "the ferry disaster",
-           "the strike", "the wildfires", "the evacuation", "the election dispute"]
-_VERBS = ["said", "told reporters", "said in a statement", "wrote on social media",
-          "told a news conference", "said on Tuesday", "confirmed late on Monday"]
+_PLACES = [
+    "Velmora",
+    "Ostrakan",
+    "Dunmere",
+    "Karsal",
+    "Tirevo",
+    "Brannock",
+    "Sel Haddar",
+    "Quenford",
+    "Mirabad",
+    "Lutovo",
+    "Esker Bay",
+    "Halvik",
+    "Port Amsel",
+    "Zarentsi",
+]
+_BODIES = [
+    "the Interior Ministry",
+    "the Red Crescent",
+    "the regional governor's office",
+    "the United Nations refugee agency",
+    "the National Guard",
+    "the port authority",
+    "a local rights group",
+    "the emergency services",
+    "the electoral commission",
+    "the health ministry",
+    "the coast guard",
+    "the opposition alliance",
+]
+_PEOPLE = [
+    "Amira Tollen",
+    "Jonas Verhelst",
+    "Farid Oumar",
+    "Lena Marchetti",
+    "Tomasz Wielko",
+    "Nadia Sorensen",
+    "Kwame Adjei",
+    "Ines Duarte",
+    "Pavel Grinko",
+    "Sara Lindqvist",
+]
+_EVENTS = [
+    "flooding",
+    "protests",
+    "clashes",
+    "the earthquake",
+    "the ferry disaster",
+    "the strike",
+    "the wildfires",
+    "the evacuation",
+    "the election dispute",
+]
+_VERBS = [
+    "said",
+    "told reporters",
+    "said in a statement",
+    "wrote on social media",
+    "told a news conference",
+    "said on Tuesday",
+    "confirmed late on Monday",
+]
 _HEDGES = ["reportedly", "apparently", "at least", "more than", "about", "nearly", "some"]
-_UNITS = ["people were killed", "people were injured", "families were displaced",
-          "protesters were arrested", "homes were destroyed", "soldiers were deployed",
-          "people remain missing", "villages were cut off"]
+_UNITS = [
+    "people were killed",
+    "people were injured",
+    "families were displaced",
+    "protesters were arrested",
+    "homes were destroyed",
+    "soldiers were deployed",
+    "people remain missing",
+    "villages were cut off",
+]
 _FILLER = [
     "Roads into {place} remained closed as crews cleared debris from the main bridge.",
     "Residents described long queues for water and fuel in the centre of {place}.",
@@ -69,22 +126,27 @@ def news_text(rng: random.Random, words: int) -> str:
     """One invented news report of about `words` words: headline, dateline, paragraphs."""
     place = rng.choice(_PLACES)
     event = rng.choice(_EVENTS)
-    lines = [f"{rng.randint(2, 900)} {rng.choice(_UNITS).split()[0]} affected as {event} hit {place}",
-             ""]
+    lines = [f"{rng.randint(2, 900)} {rng.choice(_UNITS).split()[0]} affected as {event} hit {place}", ""]
     count = 0
     paragraph: list[str] = []
     while count < words:
         kind = rng.random()
         if kind < 0.35:
-            sentence = (f"{rng.choice(_HEDGES).capitalize()} {rng.randint(3, 25000):,} "
-                        f"{rng.choice(_UNITS)} in {rng.choice(_PLACES)} during {event}, "
-                        f"{rng.choice(_BODIES)} {rng.choice(_VERBS)}.")
+            sentence = (
+                f"{rng.choice(_HEDGES).capitalize()} {rng.randint(3, 25000):,} "
+                f"{rng.choice(_UNITS)} in {rng.choice(_PLACES)} during {event}, "
+                f"{rng.choice(_BODIES)} {rng.choice(_VERBS)}."
+            )
         elif kind < 0.6:
-            sentence = (f"\u201cWe are doing everything we can,\u201d {rng.choice(_PEOPLE)}, a "
-                        f"spokesperson for {rng.choice(_BODIES)}, {rng.choice(_VERBS)}.")
+            sentence = (
+                f"\u201cWe are doing everything we can,\u201d {rng.choice(_PEOPLE)}, a "
+                f"spokesperson for {rng.choice(_BODIES)}, {rng.choice(_VERBS)}."
+            )
         elif kind < 0.75:
-            sentence = (f"{rng.choice(_PEOPLE)} denied that {rng.choice(_BODIES)} had ordered "
-                        f"the {rng.choice(['curfew', 'closure', 'raids', 'cuts'])} in {place}.")
+            sentence = (
+                f"{rng.choice(_PEOPLE)} denied that {rng.choice(_BODIES)} had ordered "
+                f"the {rng.choice(['curfew', 'closure', 'raids', 'cuts'])} in {place}."
+            )
         else:
             sentence = rng.choice(_FILLER).format(place=rng.choice(_PLACES), body=rng.choice(_BODIES))
         paragraph.append(sentence)
@@ -114,6 +176,7 @@ def generate_corpus(folder: Path, docs: int, words: int = 300, seed: int = 2031)
 
 
 # -- the sections -------------------------------------------------------------------------
+
 
 @dataclass
 class Context:
@@ -146,13 +209,17 @@ def section_baseline(ctx: Context) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
         words += len(text.split())
         conn.execute("BEGIN")
-        conn.execute("INSERT OR IGNORE INTO docs VALUES (?, ?)",
-                     (hashlib.sha256(text.encode()).hexdigest(), text))
+        conn.execute("INSERT OR IGNORE INTO docs VALUES (?, ?)", (hashlib.sha256(text.encode()).hexdigest(), text))
         conn.execute("COMMIT")
     seconds = time.perf_counter() - start
     conn.close()
-    return {"documents": ctx.docs, "words": words, "seconds": round(seconds, 2),
-            "docs_per_s": round(ctx.docs / seconds, 1), "words_per_s": round(words / seconds)}
+    return {
+        "documents": ctx.docs,
+        "words": words,
+        "seconds": round(seconds, 2),
+        "docs_per_s": round(ctx.docs / seconds, 1),
+        "words_per_s": round(words / seconds),
+    }
 
 
 def section_ingest(ctx: Context) -> dict[str, Any]:
@@ -167,9 +234,15 @@ def section_ingest(ctx: Context) -> dict[str, Any]:
         seconds = time.perf_counter() - start
     if summary.added + summary.duplicates != ctx.docs:
         raise SystemExit(f"ingest added {summary.added} of {ctx.docs}: {summary.errors[:3]}")
-    return {"documents": summary.added, "words": words, "seconds": round(seconds, 2),
-            "docs_per_s": round(summary.added / seconds, 1), "words_per_s": round(words / seconds),
-            "near_duplicates": summary.near_duplicates, "peak_rss_mb": _peak_rss_mb()}
+    return {
+        "documents": summary.added,
+        "words": words,
+        "seconds": round(seconds, 2),
+        "docs_per_s": round(summary.added / seconds, 1),
+        "words_per_s": round(words / seconds),
+        "near_duplicates": summary.near_duplicates,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
 
 
 from bench_analysis import section_analysis, section_incremental, section_nlp_bare  # noqa: E402
@@ -201,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=5000, help="documents to generate")
     parser.add_argument("--words", type=int, default=300, help="words per document")
-    parser.add_argument("--only", default="", help="comma-separated sections to run: "
-                        + ", ".join(name for name, _ in SECTIONS))
+    parser.add_argument(
+        "--only", default="", help="comma-separated sections to run: " + ", ".join(name for name, _ in SECTIONS)
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--base-claims", type=int, default=100_000, help="claims in the full ledger (incremental)")
     parser.add_argument("--incremental-docs", type=int, default=1000, help="documents added (incremental)")
@@ -212,17 +286,27 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     with tempfile.TemporaryDirectory(prefix="crosscheck-bench-") as tmp:
-        ctx = Context(folder=Path(tmp) / "corpus", scratch=Path(tmp), docs=args.docs, words=args.words,
-                      base_claims=args.base_claims, incremental_docs=args.incremental_docs)
+        ctx = Context(
+            folder=Path(tmp) / "corpus",
+            scratch=Path(tmp),
+            docs=args.docs,
+            words=args.words,
+            base_claims=args.base_claims,
+            incremental_docs=args.incremental_docs,
+        )
         start = time.perf_counter()
         generate_corpus(ctx.folder, args.docs, args.words)
-        print(f"generated {args.docs} documents of ~{args.words} words in "
-              f"{time.perf_counter() - start:.1f} s", file=sys.stderr)
+        print(
+            f"generated {args.docs} documents of ~{args.words} words in {time.perf_counter() - start:.1f} s",
+            file=sys.stderr,
+        )
         for name, run in SECTIONS:
             if name in wanted:
                 ctx.results[name] = run(ctx)
-                print(f"{name:>10}: " + ", ".join(f"{k} {v}" for k, v in ctx.results[name].items()),
-                      file=sys.stderr if args.json else sys.stdout)
+                print(
+                    f"{name:>10}: " + ", ".join(f"{k} {v}" for k, v in ctx.results[name].items()),
+                    file=sys.stderr if args.json else sys.stdout,
+                )
     report = {"sections": ctx.results, "ratios": ratios(ctx.results), "peak_rss_mb": _peak_rss_mb()}
     if args.json:
         print(json.dumps(report, indent=1))

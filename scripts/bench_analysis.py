@@ -37,7 +37,12 @@ def section_nlp_bare(ctx: Any) -> dict[str, Any]:
     for _ in nlp.pipe(texts, batch_size=32):
         pass
     seconds = time.perf_counter() - start
-    return {"documents": len(texts), "words": words, "seconds": round(seconds, 2), "words_per_s": round(words / seconds)}
+    return {
+        "documents": len(texts),
+        "words": words,
+        "seconds": round(seconds, 2),
+        "words_per_s": round(words / seconds),
+    }
 
 
 def section_analysis(ctx: Any) -> dict[str, Any]:
@@ -48,8 +53,10 @@ def section_analysis(ctx: Any) -> dict[str, Any]:
 
     texts = _texts(ctx, ANALYSIS_DOCS)
     load_pipeline()
-    docs = [make_document(Draft(text=t, origin=f"bench/{i}", meta={"language": "en", "published": "2031-03-05"}))
-            for i, t in enumerate(texts)]
+    docs = [
+        make_document(Draft(text=t, origin=f"bench/{i}", meta={"language": "en", "published": "2031-03-05"}))
+        for i, t in enumerate(texts)
+    ]
     list(analyse_documents(docs[:5]))  # warm up
     words = sum(len(t.split()) for t in texts)
     start = time.perf_counter()
@@ -57,8 +64,13 @@ def section_analysis(ctx: Any) -> dict[str, Any]:
     for _doc, analysis in analyse_documents(docs):
         records += len(analysis.claims) + len(analysis.entities) + len(analysis.figures)
     seconds = time.perf_counter() - start
-    return {"documents": len(texts), "words": words, "seconds": round(seconds, 2), "words_per_s": round(words / seconds),
-            "records": records}
+    return {
+        "documents": len(texts),
+        "words": words,
+        "seconds": round(seconds, 2),
+        "words_per_s": round(words / seconds),
+        "records": records,
+    }
 
 
 # -- incremental --------------------------------------------------------------------------
@@ -85,29 +97,71 @@ def _synthetic(i: int, rng: random.Random, claims: int = 10) -> tuple[Document, 
     text = "\n".join(sentences) + f"\nSynthetic report {i}."
     sha = hashlib.sha256(text.encode()).hexdigest()
     doc_id = f"d{sha[:15]}"
-    document = Document(id=doc_id, sha256=sha, text=text, origin=f"synthetic/{i}", outlet=f"Wire {i % 50}",
-                        published=f"2031-{1 + i % 12:02d}-{1 + i % 28:02d}", language="en")
+    document = Document(
+        id=doc_id,
+        sha256=sha,
+        text=text,
+        origin=f"synthetic/{i}",
+        outlet=f"Wire {i % 50}",
+        published=f"2031-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        language="en",
+    )
     entities, claim_records, figures = {}, [], []
     for start, name, body_start, body, terms, value in spans:
-        ent = entities.setdefault(name, EntityRecord(id=content_id("e", doc_id, "ORG", name), doc=doc_id, name=name,
-                                                     type="ORG", mentions=()))
-        entities[name] = EntityRecord(id=ent.id, doc=doc_id, name=name, type="ORG",
-                                      mentions=(*ent.mentions, Span(doc=doc_id, start=start, end=start + len(name), text=name)))
+        ent = entities.setdefault(
+            name, EntityRecord(id=content_id("e", doc_id, "ORG", name), doc=doc_id, name=name, type="ORG", mentions=())
+        )
+        entities[name] = EntityRecord(
+            id=ent.id,
+            doc=doc_id,
+            name=name,
+            type="ORG",
+            mentions=(*ent.mentions, Span(doc=doc_id, start=start, end=start + len(name), text=name)),
+        )
         content = Span(doc=doc_id, start=body_start, end=body_start + len(body), text=body)
         cid = content_id("c", doc_id, body_start, content.end)
         num = str(value)
         at = body_start + body.index(f" {num} ") + 1
         fid = content_id("f", doc_id, at)
-        figures.append(Figure(id=fid, doc=doc_id, span=Span(doc=doc_id, start=at, end=at + len(num), text=num),
-                              value=value, low=None, high=None, qualifier=None, category="killed", what="people",
-                              as_of=document.published, claim=cid))
-        claim_records.append(Claim(
-            id=cid, doc=doc_id, span=content,
-            sentence=Span(doc=doc_id, start=start, end=content.end + 1, text=text[start:content.end + 1]),
-            source=Source(text=name, kind="named", entity=ent.id, span=Span(doc=doc_id, start=start, end=start + len(name), text=name)),
-            cue="said", terms=tuple(dict.fromkeys(terms)), figures=(fid,)))
-    analysis = Analysis(doc=doc_id, version="bench", entities=tuple(entities.values()), claims=tuple(claim_records),
-                        figures=tuple(figures))
+        figures.append(
+            Figure(
+                id=fid,
+                doc=doc_id,
+                span=Span(doc=doc_id, start=at, end=at + len(num), text=num),
+                value=value,
+                low=None,
+                high=None,
+                qualifier=None,
+                category="killed",
+                what="people",
+                as_of=document.published,
+                claim=cid,
+            )
+        )
+        claim_records.append(
+            Claim(
+                id=cid,
+                doc=doc_id,
+                span=content,
+                sentence=Span(doc=doc_id, start=start, end=content.end + 1, text=text[start : content.end + 1]),
+                source=Source(
+                    text=name,
+                    kind="named",
+                    entity=ent.id,
+                    span=Span(doc=doc_id, start=start, end=start + len(name), text=name),
+                ),
+                cue="said",
+                terms=tuple(dict.fromkeys(terms)),
+                figures=(fid,),
+            )
+        )
+    analysis = Analysis(
+        doc=doc_id,
+        version="bench",
+        entities=tuple(entities.values()),
+        claims=tuple(claim_records),
+        figures=tuple(figures),
+    )
     return document, analysis
 
 
@@ -140,6 +194,11 @@ def section_incremental(ctx: Any) -> dict[str, Any]:
         build = time.perf_counter() - build_start
         t_full = _add_timed(full, new)
     per_empty, per_full = t_empty / added, t_full / added
-    return {"documents": added, "base_claims": held, "build_seconds": round(build, 1),
-            "ms_per_doc_empty": round(per_empty * 1000, 2), "ms_per_doc_full": round(per_full * 1000, 2),
-            "full/empty": round(per_full / per_empty, 2)}
+    return {
+        "documents": added,
+        "base_claims": held,
+        "build_seconds": round(build, 1),
+        "ms_per_doc_empty": round(per_empty * 1000, 2),
+        "ms_per_doc_full": round(per_full * 1000, 2),
+        "full/empty": round(per_full / per_empty, 2),
+    }

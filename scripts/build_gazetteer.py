@@ -65,10 +65,7 @@ def latin_or_arabic(name: str) -> bool:
     """Keep names in Latin script (any accents) or Arabic script; drop other scripts."""
     if ARABIC.search(name):
         return True
-    for ch in name:
-        if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
-            return False
-    return True
+    return all(not (ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN")) for ch in name)
 
 
 def keep_alt(alt: str, population: int) -> bool:
@@ -326,7 +323,7 @@ def build(atlas: Path | None, out: Path) -> None:  # noqa: C901 - one linear rec
         )  # fmt: skip
 
     # continents
-    for code, cont in gc.get_continents().items():
+    for _code, cont in gc.get_continents().items():
         alts = [a["name"] for a in cont.get("alternateNames", []) if a.get("lang") in ("en", "ar", "fa")]
         entries.append(
             {"id": f"geonames:{cont['geonameId']}", "name": cont["name"], "country": "",

@@ -111,18 +111,20 @@ def main(argv: list[str]) -> int:
     t0 = time.time()
     words = 0
     texts = [t.read_text(encoding="utf-8") for t, _ in pairs]
-    for (txt, ann), text, doc in zip(pairs, texts, nlp.pipe(texts, batch_size=8), strict=True):
+    for (_txt, ann), text, doc in zip(pairs, texts, nlp.pipe(texts, batch_size=8), strict=True):
         words += len(doc)
         gold = read_ann(ann, text)
         pred = []
         for c in extract_claims(doc):
             if c.cue_start is None or c.source.start is None:
                 continue
-            pred.append({
-                "source": _trim(text, c.source.start, c.source.end or c.source.start),
-                "cue": _trim(text, c.cue_start, c.cue_end or c.cue_start),
-                "content": _trim(text, c.content_start, c.content_end),
-            })
+            pred.append(
+                {
+                    "source": _trim(text, c.source.start, c.source.end or c.source.start),
+                    "cue": _trim(text, c.cue_start, c.cue_end or c.cue_start),
+                    "content": _trim(text, c.content_start, c.content_end),
+                }
+            )
         for role in ROLES:
             p = [x[role] for x in pred if x[role] is not None and x[role][1] > x[role][0]]
             g = [x[role] for x in gold if x[role] is not None]

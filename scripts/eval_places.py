@@ -125,9 +125,9 @@ def main() -> int:
             label = name + (" (demonyms as countries)" if demonyms else "")
             rows.append((label, r, secs))
             print(
-            f"{label:34} n={r['n']:5d}  Acc@161 {r['acc161']:5.1f}  (of resolved {r['acc161_resolved']:5.1f})"
-            f"  mean {r['mean_km']:7.0f} km  median {r['median_km']:5.0f} km"
-            f"  unresolved {r['unresolved']:4d}  {secs:4.1f}s"
+                f"{label:34} n={r['n']:5d}  Acc@161 {r['acc161']:5.1f}  (of resolved {r['acc161_resolved']:5.1f})"
+                f"  mean {r['mean_km']:7.0f} km  median {r['median_km']:5.0f} km"
+                f"  unresolved {r['unresolved']:4d}  {secs:4.1f}s"
             )
         print(f"{'':34} published Acc@161: {PUBLISHED[name]}")
     if args.write is not None and rows:

@@ -63,14 +63,15 @@ def f1_per_class(gold: list[str], pred: list[str], labels: list[str]) -> dict[st
     return out
 
 
-def confusion(
-    gold: list[str], pred: list[str], labels: list[str], names: dict[str, str] | None = None
-) -> str:
+def confusion(gold: list[str], pred: list[str], labels: list[str], names: dict[str, str] | None = None) -> str:
     counts = Counter(zip(gold, pred, strict=True))
     nm = names or {}
     head = "gold \\ pred".ljust(12) + "".join(nm.get(lab, lab)[:9].rjust(10) for lab in labels)
-    rows = [nm.get(lab, lab).ljust(12) + "".join(str(counts[(lab, p)]).rjust(10) for p in labels)
-            for lab in labels if any(g == lab for g in gold)]
+    rows = [
+        nm.get(lab, lab).ljust(12) + "".join(str(counts[(lab, p)]).rjust(10) for p in labels)
+        for lab in labels
+        if any(g == lab for g in gold)
+    ]
     return "\n".join([head, *rows])
 
 
@@ -93,10 +94,14 @@ def eval_fnc(base: Path) -> None:
     score, best = fnc_score(gold, pred)
     f1 = f1_per_class(gold, pred, FNC_LABELS)
     acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / len(gold)
-    print(f"== FNC-1 competition test: {len(rows):,} pairs, {len(bodies)} bodies "
-          f"({secs:.0f}s, {1000 * secs / len(rows):.2f} ms/pair incl. features)")
-    print(f"crosscheck stance model   FNC {score:.2f} / {best:.2f} = {100 * score / best:.2f}%   "
-          f"F1m {np.mean(list(f1.values())):.3f}   accuracy {acc:.3f}")
+    print(
+        f"== FNC-1 competition test: {len(rows):,} pairs, {len(bodies)} bodies "
+        f"({secs:.0f}s, {1000 * secs / len(rows):.2f} ms/pair incl. features)"
+    )
+    print(
+        f"crosscheck stance model   FNC {score:.2f} / {best:.2f} = {100 * score / best:.2f}%   "
+        f"F1m {np.mean(list(f1.values())):.3f}   accuracy {acc:.3f}"
+    )
     print("  per-class F1: " + "  ".join(f"{k} {v:.3f}" for k, v in f1.items()))
     print(confusion(gold, pred, FNC_LABELS))
     print("published (FNC % of max, F1m; * = Hanselowski et al. 2018, from memory per README):")
@@ -111,8 +116,10 @@ def eval_fnc(base: Path) -> None:
             sg = [r["gold"] for r in sys_rows]
             s, b = fnc_score(sg, sp)
             sf = f1_per_class(sg, sp, FNC_LABELS)
-            print(f"  {name:<12} FNC {100 * s / b:.2f}%  F1m {np.mean(list(sf.values())):.3f}  "
-                  + " ".join(f"{v:.3f}" for v in sf.values()))
+            print(
+                f"  {name:<12} FNC {100 * s / b:.2f}%  F1m {np.mean(list(sf.values())):.3f}  "
+                + " ".join(f"{v:.3f}" for v in sf.values())
+            )
     all_unrel, _ = fnc_score(gold, ["unrelated"] * len(gold))
     print(f"  all-unrelated             FNC {100 * all_unrel / best:.2f}%")
 
@@ -130,16 +137,22 @@ def eval_emergent(base: Path) -> None:
     acc4 = sum(g == p for g, p in zip(gold, pred4, strict=True)) / len(gold)
     f1 = f1_per_class(gold, pred3, ["agree", "disagree", "discuss"])
     names = {"agree": "for", "disagree": "against", "discuss": "observing"}
-    print(f"\n== Emergent test: {len(rows)} article headlines, "
-          f"{len({r['claimId'] for r in rows})} claims (model trained on FNC-1 only)")
-    print(f"crosscheck stance model   accuracy {100 * acc3:.1f}% (3-way)   "
-          f"macro-F1 {np.mean(list(f1.values())):.3f}   "
-          f"4-way incl. 'unrelated' as wrong {100 * acc4:.1f}% "
-          f"({sum(p == 'unrelated' for p in pred4)} predicted unrelated)")
+    print(
+        f"\n== Emergent test: {len(rows)} article headlines, "
+        f"{len({r['claimId'] for r in rows})} claims (model trained on FNC-1 only)"
+    )
+    print(
+        f"crosscheck stance model   accuracy {100 * acc3:.1f}% (3-way)   "
+        f"macro-F1 {np.mean(list(f1.values())):.3f}   "
+        f"4-way incl. 'unrelated' as wrong {100 * acc4:.1f}% "
+        f"({sum(p == 'unrelated' for p in pred4)} predicted unrelated)"
+    )
     print("  per-class F1: " + "  ".join(f"{names[k]} {v:.3f}" for k, v in f1.items()))
     print(confusion(gold, pred3, ["agree", "disagree", "discuss"], names))
-    print("published: Ferreira & Vlachos 2016 (LR, trained on Emergent train) 73.3% "
-          "(F1 for .789 against .757 observing .623); majority class (for) 46.9%")
+    print(
+        "published: Ferreira & Vlachos 2016 (LR, trained on Emergent train) 73.3% "
+        "(F1 for .789 against .757 observing .623); majority class (for) 46.9%"
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -28,7 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from crosscheck.resolve.stance_model import StanceModel, Trees, stem, tokenize  # noqa: E402
+from crosscheck.resolve.stance_model import StanceModel, stem, tokenize  # noqa: E402
 
 SEED = 1234
 STANCES = ["agree", "disagree", "discuss"]
@@ -56,12 +56,8 @@ LEXICONS = {
 }
 # Chosen on the hold-out split with --dev (FNC score of the two stages together).
 PARAMS: dict[str, Any] = {
-    "related": {
-        "max_iter": 300, "learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 20
-    },
-    "stance": {
-        "max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 31, "min_samples_leaf": 20
-    },
+    "related": {"max_iter": 300, "learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 20},
+    "stance": {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 31, "min_samples_leaf": 20},
     "stance_class_weight": {"agree": 1.5, "disagree": 5.0, "discuss": 1.0},
     "related_threshold": 0.5,
 }
@@ -104,10 +100,26 @@ FEATURE_NAMES: list[str] = []
 
 def feature_names(lexicons: list[str]) -> list[str]:
     names = [
-        "cos", "cos_max_sent", "cos_top3_sent", "cos_lead", "best_sent_pos", "jaccard",
-        "h_in_body", "h_in_lead", "h_in_best", "h_count_in_body", "h_idf_in_body",
-        "bigrams_in_body", "trigrams_in_body", "char4_in_body", "char8_in_body", "char4_in_lead",
-        "numbers_in_body", "h_len", "b_len_log", "h_question",
+        "cos",
+        "cos_max_sent",
+        "cos_top3_sent",
+        "cos_lead",
+        "best_sent_pos",
+        "jaccard",
+        "h_in_body",
+        "h_in_lead",
+        "h_in_best",
+        "h_count_in_body",
+        "h_idf_in_body",
+        "bigrams_in_body",
+        "trigrams_in_body",
+        "char4_in_body",
+        "char8_in_body",
+        "char4_in_lead",
+        "numbers_in_body",
+        "h_len",
+        "b_len_log",
+        "h_question",
     ]
     for name in sorted(lexicons):
         names += [f"h_{name}", f"b_{name}_rate", f"top_{name}_rate", f"best_{name}", f"lead_{name}"]
@@ -126,18 +138,14 @@ def fnc_score(gold: list[str], pred: list[str]) -> float:
     return score / best
 
 
-def fit(
-    x: np.ndarray, y: list[str], params: dict[str, Any], related: Any = None
-) -> tuple[Any, Any]:
+def fit(x: np.ndarray, y: list[str], params: dict[str, Any], related: Any = None) -> tuple[Any, Any]:
     """Stage 1 (related or not, on all pairs) and stage 2 (stance, on related pairs only)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     rel = np.array([lab != "unrelated" for lab in y], dtype=int)
     m1 = related
     if m1 is None:
-        m1 = HistGradientBoostingClassifier(
-            random_state=SEED, early_stopping=False, **params["related"]
-        )
+        m1 = HistGradientBoostingClassifier(random_state=SEED, early_stopping=False, **params["related"])
         m1.fit(x, rel)
     idx = np.flatnonzero(rel)
     y2 = np.array([STANCES.index(y[i]) for i in idx])
@@ -160,14 +168,16 @@ def export(clf: Any) -> dict[str, Any]:
         for k, pred in enumerate(per_iter):
             nodes = pred.nodes
             leaf = nodes["is_leaf"].astype(bool)
-            trees.append({
-                "k": k,
-                "f": [int(v) if not lf else -1 for v, lf in zip(nodes["feature_idx"], leaf)],
-                "t": [float(v) if not lf else 0 for v, lf in zip(nodes["num_threshold"], leaf)],
-                "l": [int(v) if not lf else -1 for v, lf in zip(nodes["left"], leaf)],
-                "r": [int(v) if not lf else -1 for v, lf in zip(nodes["right"], leaf)],
-                "v": [float(f"{v:.7g}") if lf else 0 for v, lf in zip(nodes["value"], leaf)],
-            })
+            trees.append(
+                {
+                    "k": k,
+                    "f": [int(v) if not lf else -1 for v, lf in zip(nodes["feature_idx"], leaf, strict=False)],
+                    "t": [float(v) if not lf else 0 for v, lf in zip(nodes["num_threshold"], leaf, strict=False)],
+                    "l": [int(v) if not lf else -1 for v, lf in zip(nodes["left"], leaf, strict=False)],
+                    "r": [int(v) if not lf else -1 for v, lf in zip(nodes["right"], leaf, strict=False)],
+                    "v": [float(f"{v:.7g}") if lf else 0 for v, lf in zip(nodes["value"], leaf, strict=False)],
+                }
+            )
     return {"baseline": [float(v) for v in np.ravel(clf._baseline_prediction)], "trees": trees}
 
 
@@ -216,11 +226,14 @@ def main(argv: list[str]) -> int:
             m1_new, m2 = fit(x[~dev], ytr, params, related=m1)
             m1 = m1_new
             pred = predict(m1, m2, x[dev], params["related_threshold"])
-            acc_rel = np.mean([(g == "unrelated") == (p == "unrelated") for g, p in zip(ydv, pred)])
+            acc_rel = np.mean([(g == "unrelated") == (p == "unrelated") for g, p in zip(ydv, pred, strict=False)])
             f1m = f1_score(ydv, pred, average="macro")
             per = f1_score(ydv, pred, average=None, labels=[*STANCES, "unrelated"])
-            print(f"{change or 'PARAMS'}: FNC {100 * fnc_score(ydv, pred):.2f}  F1m {f1m:.3f}  "
-                  f"per-class {np.round(per, 3).tolist()}  rel-acc {acc_rel:.4f}", flush=True)
+            print(
+                f"{change or 'PARAMS'}: FNC {100 * fnc_score(ydv, pred):.2f}  F1m {f1m:.3f}  "
+                f"per-class {np.round(per, 3).tolist()}  rel-acc {acc_rel:.4f}",
+                flush=True,
+            )
         return 0
     m1, m2 = fit(x, y, PARAMS)
     data["related"] = export(m1)
@@ -231,8 +244,7 @@ def main(argv: list[str]) -> int:
 
     data["meta"] = {
         "trained_on": "FNC-1 train (train_bodies.csv, train_stances.csv; 49,972 pairs)",
-        "trainer": f"scripts/train_stance.py, scikit-learn {sklearn.__version__} "
-                   "HistGradientBoostingClassifier",
+        "trainer": f"scripts/train_stance.py, scikit-learn {sklearn.__version__} HistGradientBoostingClassifier",
         "seed": SEED,
         "params": PARAMS,
     }

@@ -18,10 +18,14 @@ from helpers import ledger_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 
-FERRY = ("Ferry services to the northern islands resumed on Friday after a three-day storm, the "
-         "port authority in Esker Bay said, adding that 14 crossings had been cancelled.")
-STRIKE = ("Teachers in the province of Zarentsi began an indefinite strike on Monday over pay, "
-          "closing more than 200 schools, according to the teachers' union.")
+FERRY = (
+    "Ferry services to the northern islands resumed on Friday after a three-day storm, the "
+    "port authority in Esker Bay said, adding that 14 crossings had been cancelled."
+)
+STRIKE = (
+    "Teachers in the province of Zarentsi began an indefinite strike on Monday over pay, "
+    "closing more than 200 schools, according to the teachers' union."
+)
 
 
 @pytest.fixture
@@ -110,13 +114,34 @@ def test_cli_export_csv(ledger: Path, tmp_path: Path, cli: Any) -> None:
 
 def test_cli_add_stdin_with_options(tmp_path: Path, cli: Any) -> None:
     path = tmp_path / "ledger.db"
-    result = cli("--ledger", path, "add", "--no-analyse", "--outlet", "Piped Press", "--published", "2031-07-01",
-                 "--title", "Ferries resume", "--url", "https://piped.example/1", "--language", "en", "-",
-                 stdin=FERRY.encode("utf-8"))
+    result = cli(
+        "--ledger",
+        path,
+        "add",
+        "--no-analyse",
+        "--outlet",
+        "Piped Press",
+        "--published",
+        "2031-07-01",
+        "--title",
+        "Ferries resume",
+        "--url",
+        "https://piped.example/1",
+        "--language",
+        "en",
+        "-",
+        stdin=FERRY.encode("utf-8"),
+    )
     assert result.code == 0, result
     row = json.loads(cli("--ledger", path, "show", "stdin", "--json").out)[0]
     assert (row["outlet"], row["published"], row["title"], row["url"], row["language"], row["origin"]) == (
-        "Piped Press", "2031-07-01", "Ferries resume", "https://piped.example/1", "en", "stdin")
+        "Piped Press",
+        "2031-07-01",
+        "Ferries resume",
+        "https://piped.example/1",
+        "en",
+        "stdin",
+    )
 
 
 def test_cli_options_override_sidecar_and_front_matter(tmp_path: Path, cli: Any) -> None:
@@ -137,8 +162,9 @@ def test_cli_ledger_from_environment(tmp_path: Path, cli: Any, monkeypatch: pyte
 
 def test_cli_module_entry_point() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    result = subprocess.run([sys.executable, "-m", "crosscheck", "--help"], capture_output=True, text=True, env=env,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "crosscheck", "--help"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 0
     for command in ("add", "docs", "show", "search", "export", "stats", "check"):
         assert command in result.stdout
@@ -158,8 +184,9 @@ def test_cli_corpus_documents(tmp_path: Path, cli: Any, shared: Path) -> None:
     assert ledger_rows(path, "SELECT count(*) FROM documents WHERE origin LIKE '%.xml#%'") == [3]
     out = tmp_path / "ledger.json"
     assert cli("--ledger", path, "export", "-o", out).code == 0
-    scored = subprocess.run([sys.executable, str(score), str(out), str(corpus / "gold.json")],
-                            capture_output=True, text=True, timeout=120)
+    scored = subprocess.run(
+        [sys.executable, str(score), str(out), str(corpus / "gold.json")], capture_output=True, text=True, timeout=120
+    )
     match = re.search(r"^documents\s+([\d.]+)$", scored.stdout, re.M)
     assert match and float(match.group(1)) == 1.0, scored.stdout[-3000:]
     before = out.read_text()

@@ -14,7 +14,11 @@ def test_docs_every_command_is_in_the_readme() -> None:
     group = typer.main.get_command(app)
     names = sorted(group.commands)  # type: ignore[attr-defined]
     assert len(names) > 10
-    missing = [name for name in names if f"crosscheck {name}" not in text and f"`{name} " not in text and f"/ `{name}" not in text]
+    missing = [
+        name
+        for name in names
+        if f"crosscheck {name}" not in text and f"`{name} " not in text and f"/ `{name}" not in text
+    ]
     assert not missing, f"commands missing from README.md: {missing}"
 
 

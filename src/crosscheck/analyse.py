@@ -29,8 +29,12 @@ def analyse_documents(documents: Sequence[Document]) -> Iterator[tuple[Document,
     docs = iter(process((d.text, {"published": published_date(d.published), "outlet": d.outlet}) for d in readable))
     for document in documents:
         if not analysable(document.language):
-            yield document, Analysis(doc=document.id, version=ANALYSER_VERSION,
-                                     flags=(f"language-not-analysed:{document.language}",))
+            yield (
+                document,
+                Analysis(
+                    doc=document.id, version=ANALYSER_VERSION, flags=(f"language-not-analysed:{document.language}",)
+                ),
+            )
             continue
         doc = next(docs)
         yield document, to_analysis(doc, document.id, published_date(document.published), ANALYSER_VERSION)

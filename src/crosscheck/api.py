@@ -9,7 +9,7 @@ from crosscheck.errors import InputError
 from crosscheck.ingest import Draft, IngestOptions, Skipped, iter_drafts, make_document
 from crosscheck.ingest.language import detect_language
 from crosscheck.ledger import AddResult, Ledger
-from crosscheck.records import Document
+from crosscheck.records import Analysis, Document
 
 __all__ = ["AddSummary", "add_sources", "reanalyse"]
 
@@ -30,8 +30,10 @@ class AddSummary:
     docs: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"added {self.added}, duplicates {self.duplicates}, near-duplicates "
-                f"{self.near_duplicates}, skipped {self.skipped}, failed {self.failed}")
+        return (
+            f"added {self.added}, duplicates {self.duplicates}, near-duplicates "
+            f"{self.near_duplicates}, skipped {self.skipped}, failed {self.failed}"
+        )
 
 
 def add_sources(
@@ -94,7 +96,7 @@ def _store(ledger: Ledger, documents: list[Document], summary: AddSummary, emit:
     if analyse:
         from crosscheck.analyse import analyse_documents
 
-        pairs = list(analyse_documents(documents))
+        pairs: list[tuple[Document, Analysis | None]] = list(analyse_documents(documents))
     else:
         pairs = [(d, None) for d in documents]
     for document, analysis in pairs:

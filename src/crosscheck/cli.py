@@ -25,7 +25,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines i
 
 @app.callback()
 def _main(
-    ledger: Annotated[str | None, typer.Option("--ledger", "-l", help="Ledger file (default $CROSSCHECK_LEDGER, else ./crosscheck.db).")] = None,
+    ledger: Annotated[
+        str | None,
+        typer.Option("--ledger", "-l", help="Ledger file (default $CROSSCHECK_LEDGER, else ./crosscheck.db)."),
+    ] = None,
 ) -> None:
     _state["ledger"] = ledger or os.environ.get("CROSSCHECK_LEDGER") or "crosscheck.db"
 
@@ -47,20 +50,36 @@ def add(
     url: Annotated[str | None, typer.Option(help="URL of the report.")] = None,
     title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
     language: Annotated[str | None, typer.Option(help="ISO 639-1 language code.")] = None,
-    allow_private: Annotated[bool, typer.Option("--allow-private", help="Allow fetching loopback and private addresses.")] = False,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow fetching loopback and private addresses.")
+    ] = False,
     max_mb: Annotated[float, typer.Option("--max-mb", help="Size cap per file or download, in MB.")] = 10.0,
-    analyse: Annotated[bool, typer.Option("--analyse/--no-analyse", help="Analyse while adding (else store the text only).")] = True,
+    analyse: Annotated[
+        bool, typer.Option("--analyse/--no-analyse", help="Analyse while adding (else store the text only).")
+    ] = True,
 ) -> None:
     """Add reports to the ledger."""
     from crosscheck.api import add_sources
     from crosscheck.ingest import IngestOptions
 
-    overrides = {k: v for k, v in {"outlet": outlet, "published": published, "url": url, "title": title, "language": language}.items() if v}
+    overrides = {
+        k: v
+        for k, v in {"outlet": outlet, "published": published, "url": url, "title": title, "language": language}.items()
+        if v
+    }
     options = IngestOptions(overrides=overrides, allow_private=allow_private, max_bytes=int(max_mb * 1e6))
-    with _open() as ledger, Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=err_console, transient=True, disable=not sys.stderr.isatty(),
-    ) as progress:
+    with (
+        _open() as ledger,
+        Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as progress,
+    ):
         task = progress.add_task("adding", total=None)
 
         def on_event(kind: str, payload: object) -> None:
@@ -81,13 +100,25 @@ def add(
 def docs(as_json: JsonOpt = False) -> None:
     """List documents: id, outlet, date, language, title, duplicate-of."""
     with _open(readonly=True) as ledger:
-        rows = [{"id": r["id"], "outlet": r["outlet"], "published": r["published"], "language": r["language"],
-                 "title": r["title"], "duplicate_of": r["duplicate_of"], "origin": r["origin"]} for r in ledger.documents()]
+        rows = [
+            {
+                "id": r["id"],
+                "outlet": r["outlet"],
+                "published": r["published"],
+                "language": r["language"],
+                "title": r["title"],
+                "duplicate_of": r["duplicate_of"],
+                "origin": r["origin"],
+            }
+            for r in ledger.documents()
+        ]
     print_rows(rows, ["id", "outlet", "published", "language", "title", "duplicate_of"], as_json=as_json)
 
 
 @app.command()
-def show(doc: Annotated[str, typer.Argument(help="Document id, id prefix, or origin.")], as_json: JsonOpt = False) -> None:
+def show(
+    doc: Annotated[str, typer.Argument(help="Document id, id prefix, or origin.")], as_json: JsonOpt = False
+) -> None:
     """Show a document's metadata and text."""
     with _open(readonly=True) as ledger:
         row = ledger.document(doc)
@@ -104,7 +135,9 @@ def show(doc: Annotated[str, typer.Argument(help="Document id, id prefix, or ori
 
 
 @app.command()
-def search(query: Annotated[str, typer.Argument(help="Words to find.")], limit: int = 20, as_json: JsonOpt = False) -> None:
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find.")], limit: int = 20, as_json: JsonOpt = False
+) -> None:
     """Full-text search over documents, with snippets."""
     with _open(readonly=True) as ledger:
         rows = [dict(r) for r in ledger.search(query, limit)]
@@ -114,7 +147,9 @@ def search(query: Annotated[str, typer.Argument(help="Words to find.")], limit: 
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, csv, geojson, ftm or acled.")] = "json",
-    output: Annotated[str | None, typer.Option("-o", "--output", help="File (or folder for csv); default stdout.")] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="File (or folder for csv); default stdout.")
+    ] = None,
 ) -> None:
     """Export the whole ledger."""
     from crosscheck.export import FORMATS, write_export
@@ -158,6 +193,8 @@ def main() -> None:
     except CrosscheckError as exc:
         err_console.print(f"crosscheck: {escape(str(exc))}")
         sys.exit(exc.exit_code)
-from crosscheck import cli_views as _views  # noqa: E402,F401  (registers the analysis commands)
+
+
 from crosscheck import cli_report as _report  # noqa: E402,F401  (registers `brief`)
+from crosscheck import cli_views as _views  # noqa: E402,F401  (registers the analysis commands)
 from crosscheck import cli_web as _web  # noqa: E402,F401  (registers `serve`)

@@ -183,14 +183,19 @@ def split(
 
 @app.command()
 def places(
-    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 country code.")] = None, as_json: JsonOpt = False
+    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 country code.")] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """List places with their gazetteer entry, most mentioned first."""
     with _errors(), _open(readonly=True) as ledger:
         rows = queries.list_places(ledger, country=country)
     if not as_json:
         rows = [
-            {**r, "lat/lon": "" if r["lat"] is None else f"{r['lat']:.3f}, {r['lon']:.3f}", "names": ", ".join(r["names"])}
+            {
+                **r,
+                "lat/lon": "" if r["lat"] is None else f"{r['lat']:.3f}, {r['lon']:.3f}",
+                "names": ", ".join(r["names"]),
+            }
             for r in rows
         ]
     print_rows(
@@ -244,7 +249,11 @@ def claim(
     console.print(
         _marked(
             data["sentence"],
-            [(data["content_at"], STYLE["content"]), (data["source_at"], STYLE["source"]), (data["cue_at"], STYLE["cue"])],
+            [
+                (data["content_at"], STYLE["content"]),
+                (data["source_at"], STYLE["source"]),
+                (data["cue_at"], STYLE["cue"]),
+            ],
         )
     )
     legend = Text("  ")
@@ -295,9 +304,13 @@ def figures(
 
 @app.command()
 def clusters(
-    status: Annotated[str | None, typer.Option(help="corroborated, single_source, contested, denied, unattributed.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="corroborated, single_source, contested, denied, unattributed.")
+    ] = None,
     entity: Annotated[str | None, typer.Option(help="An entity the cluster's claims mention.")] = None,
-    place: Annotated[str | None, typer.Option(help="A place (name or gazetteer id) the cluster's claims mention.")] = None,
+    place: Annotated[
+        str | None, typer.Option(help="A place (name or gazetteer id) the cluster's claims mention.")
+    ] = None,
     min_size: Annotated[int, typer.Option("--min-size", help="Only clusters with at least this many claims.")] = 1,
     limit: Annotated[int, typer.Option(help="Show at most this many (0: all).")] = 0,
     as_json: JsonOpt = False,
@@ -331,7 +344,8 @@ app.add_typer(cluster_app, name="cluster")
 
 @cluster_app.command("show")
 def cluster_show(
-    cluster_id: Annotated[str, typer.Argument(metavar="ID", help="Cluster id or unique prefix.")], as_json: JsonOpt = False
+    cluster_id: Annotated[str, typer.Argument(metavar="ID", help="Cluster id or unique prefix.")],
+    as_json: JsonOpt = False,
 ) -> None:
     """Show a cluster: proposition, status and reason, every claim with stance, chain and sentence."""
     with _errors(), _open(readonly=True) as ledger:
@@ -357,7 +371,9 @@ def cluster_show(
     console.print(table)
     for j in data["corrections"]:
         console.print(
-            Text(f"correction {j['id']}: {j['kind']} {j['decision']}" + (" (undone)" if j["undone"] else ""), style="dim")
+            Text(
+                f"correction {j['id']}: {j['kind']} {j['decision']}" + (" (undone)" if j["undone"] else ""), style="dim"
+            )
         )
 
 
@@ -436,7 +452,9 @@ def origins(
 
 @app.command()
 def changes(
-    since: Annotated[str, typer.Option(help="Ledger time: 2026-01-09, 2026-01-09T10:00, 3d, 12h, today, yesterday.")] = "1d",
+    since: Annotated[
+        str, typer.Option(help="Ledger time: 2026-01-09, 2026-01-09T10:00, 3d, 12h, today, yesterday.")
+    ] = "1d",
     every: Annotated[
         bool, typer.Option("--all", help="Every status change, not only to or from corroborated, contested, denied.")
     ] = False,

@@ -17,7 +17,9 @@ console = Console()
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, as_json: bool, title: str | None = None) -> None:
+def print_rows(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], *, as_json: bool, title: str | None = None
+) -> None:
     """Print rows as JSON lines-free array (machines) or a table (people)."""
     if as_json:
         json.dump(list(rows), sys.stdout, ensure_ascii=False, indent=1, default=str)

@@ -358,7 +358,9 @@ def _place_ids(conn: sqlite3.Connection, ref: str) -> list[str]:
 def _claims_with(column: str, ids: list[str], docs_sql: str) -> str:
     """SQL restricting claims `c` to those listing one of `ids` in JSON `column` (checked only in
     the documents where they occur, so the index on claims.doc does the work)."""
-    return f"(c.doc IN ({docs_sql}) AND EXISTS (SELECT 1 FROM json_each(c.{column}) j WHERE j.value IN ({_marks(ids)})))"
+    return (
+        f"(c.doc IN ({docs_sql}) AND EXISTS (SELECT 1 FROM json_each(c.{column}) j WHERE j.value IN ({_marks(ids)})))"
+    )
 
 
 def list_claims(
@@ -559,9 +561,7 @@ def list_clusters(
     if entity:
         ids = _members(conn, _actors(ledger, entity)[:1])
         docs = f"SELECT doc FROM entities WHERE id IN ({_marks(ids)})"
-        claims = (
-            f"SELECT c.id FROM claims c WHERE {_claims_with('entities', ids, docs)} OR c.source_entity IN ({_marks(ids)})"
-        )
+        claims = f"SELECT c.id FROM claims c WHERE {_claims_with('entities', ids, docs)} OR c.source_entity IN ({_marks(ids)})"
         where.append(f"id IN (SELECT cluster FROM memberships WHERE claim IN ({claims}))")
         args.extend([*ids, *ids, *ids])
     if place:

@@ -24,7 +24,12 @@ SCORER = SHARED / "tools" / "score.py"
 # (corpus folder, gold file, overall floor, per-part floor)
 GATES = {
     "iran-2026": (SHARED / "corpus" / "iran-2026", SHARED / "corpus" / "iran-2026" / "gold.json", 0.95, 0.85),
-    "dam-2031": (ROOT / "tests" / "eval" / "corpus" / "dam-2031", ROOT / "tests" / "eval" / "corpus" / "dam-2031" / "gold.json", 0.95, 0.90),
+    "dam-2031": (
+        ROOT / "tests" / "eval" / "corpus" / "dam-2031",
+        ROOT / "tests" / "eval" / "corpus" / "dam-2031" / "gold.json",
+        0.95,
+        0.90,
+    ),
 }
 
 
@@ -38,8 +43,9 @@ def test_score_gate(name: str, tmp_path: Path) -> None:
         data = export_ledger(ledger)
     export = tmp_path / "l.json"
     export.write_text(json.dumps(data), encoding="utf-8")
-    out = subprocess.run([sys.executable, str(SCORER), str(export), str(gold), "--json"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, str(SCORER), str(export), str(gold), "--json"], capture_output=True, text=True, check=True
+    )
     result = json.loads(out.stdout)
     low = {part: value for part, value in result["parts"].items() if value < part_floor}
     assert result["score"] >= overall, (result["score"], result["notes"])

@@ -56,9 +56,7 @@ def write_reports(folder: Path) -> Path:
     for name, (outlet, published, url, text) in REPORTS.items():
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
         meta = {"outlet": outlet, "published": published, "language": "en", "url": url}
-        (folder / f"{name}.meta.json").write_text(
-            json.dumps({k: v for k, v in meta.items() if v}), encoding="utf-8"
-        )
+        (folder / f"{name}.meta.json").write_text(json.dumps({k: v for k, v in meta.items() if v}), encoding="utf-8")
     return folder
 
 

@@ -36,9 +36,7 @@ def test_acled_type_rules_and_defaults() -> None:
     assert acled_type("CONSULT", "The ministers met in Geneva") is None
     assert acled_type(None, "Police detained 30 students") is None
     assert acled_type("UNKNOWN_TYPE", "anything") is None
-    assert (
-        acled_type("ASSAULT", "The earthquake killed 40 people") is None
-    )  # not political violence
+    assert acled_type("ASSAULT", "The earthquake killed 40 people") is None  # not political violence
 
 
 def _claim(id_: str, event_type: str | None, text: str, **extra: Any) -> dict[str, Any]:
@@ -61,9 +59,7 @@ def _claim(id_: str, event_type: str | None, text: str, **extra: Any) -> dict[st
     }
 
 
-def _figure(
-    id_: str, claim: str, value: float, category: str = "killed", **extra: Any
-) -> dict[str, Any]:
+def _figure(id_: str, claim: str, value: float, category: str = "killed", **extra: Any) -> dict[str, Any]:
     return {
         "id": id_,
         "claim": claim,
@@ -224,9 +220,7 @@ def test_acled_fatalities_take_the_lowest_supporting_figure() -> None:
     assert rows["c6"]["fatalities"] == 0
 
 
-def test_acled_ledger_csv_loads_back(
-    export_ledger_path: Path, export_data: dict[str, Any], tmp_path: Path
-) -> None:
+def test_acled_ledger_csv_loads_back(export_ledger_path: Path, export_data: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "events.csv"
     with Ledger.open(export_ledger_path, readonly=True) as ledger:
         message = write_export(ledger, "acled", str(out))

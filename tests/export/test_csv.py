@@ -36,9 +36,7 @@ def test_csv_tables_load_back_with_json_row_counts(
         assert [r["id"] for r in rows] == [r["id"] for r in export_data[table]], table
 
 
-def test_csv_cells_round_trip(
-    export_ledger_path: Path, export_data: dict[str, Any], tmp_path: Path
-) -> None:
+def test_csv_cells_round_trip(export_ledger_path: Path, export_data: dict[str, Any], tmp_path: Path) -> None:
     with Ledger.open(export_ledger_path, readonly=True) as ledger:
         write_export(ledger, "csv", str(tmp_path))
     docs = {r["id"]: r for r in _read(tmp_path / "documents.csv")[1]}

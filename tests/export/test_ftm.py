@@ -36,9 +36,7 @@ def _entity(
     }
 
 
-def _relation(
-    subject: str, predicate: str, obj: str, text: str = "evidence", doc: str = "d1"
-) -> dict[str, Any]:
+def _relation(subject: str, predicate: str, obj: str, text: str = "evidence", doc: str = "d1") -> dict[str, Any]:
     return {
         "id": f"r-{subject}-{obj}-{predicate}",
         "subject": subject,
@@ -139,24 +137,14 @@ def test_ftm_maps_actors_links_and_documents() -> None:
         "Coastal Labour Alliance",
         "Northern Dockers Union",
     ]
-    names = {
-        e["properties"]["name"][0]
-        for s in ("Person", "Organization", "PublicBody")
-        for e in kinds[s]
-    }
-    assert (
-        "Freedonia" not in names and "Freedonian" not in names
-    )  # places and nationalities are not actors
-    union = next(
-        e for e in kinds["Organization"] if e["properties"]["name"] == ["Northern Dockers Union"]
-    )
+    names = {e["properties"]["name"][0] for s in ("Person", "Organization", "PublicBody") for e in kinds[s]}
+    assert "Freedonia" not in names and "Freedonian" not in names  # places and nationalities are not actors
+    union = next(e for e in kinds["Organization"] if e["properties"]["name"] == ["Northern Dockers Union"])
     assert union["properties"]["alias"] == ["NDU"]
     police = kinds["PublicBody"][0]
     assert police["properties"]["country"] == ["fr"]  # located_in Freedonia
     assert "country" not in union["properties"]  # affiliated_with is not a country
-    assert len(kinds["Membership"]) == 1 and kinds["Membership"][0]["properties"]["role"] == [
-        "member of"
-    ]
+    assert len(kinds["Membership"]) == 1 and kinds["Membership"][0]["properties"]["role"] == ["member of"]
     [directorship] = kinds["Directorship"]
     assert len(directorship["properties"]["proof"]) == 2  # one link, stated in two reports
     assert len(kinds["Representation"]) == 1
@@ -173,9 +161,7 @@ def test_ftm_documents_are_articles_with_hash_ids() -> None:
     first = next(a for a in articles if a["properties"].get("publisher") == ["Harbour Times"])
     assert first["properties"]["publishedAt"] == ["2031-02-03T08:15:00"]
     assert first["properties"]["sourceUrl"] == ["https://harbour-times.example/strike"]
-    assert first["properties"]["language"] == ["eng"] and first["properties"]["title"] == [
-        "Dock strike spreads"
-    ]
+    assert first["properties"]["language"] == ["eng"] and first["properties"]["title"] == ["Dock strike spreads"]
     second = next(a for a in articles if a is not first)
     assert "sourceUrl" not in second["properties"]  # a file path is not a URL
     again = list(export_ftm({**DATA, "documents": [{**DATA["documents"][0], "id": "other"}]}))
@@ -184,15 +170,11 @@ def test_ftm_documents_are_articles_with_hash_ids() -> None:
 
 def test_ftm_mentions_tie_actors_to_reports() -> None:
     kinds = _by_schema(list(export_ftm(DATA)))
-    ids = {
-        e["properties"]["name"][0]: e["id"] for s in ("Person", "Organization") for e in kinds[s]
-    }
+    ids = {e["properties"]["name"][0]: e["id"] for s in ("Person", "Organization") for e in kinds[s]}
     article = {a["properties"]["title"][0]: a["id"] for a in kinds["Article"]}
     mention = next(m for m in kinds["Mention"] if m["properties"]["resolved"] == [ids["Rosa Lind"]])
     assert mention["properties"]["document"] == [article["Dock strike spreads"]]
-    assert mention["properties"]["name"] == ["Rosa Lind"] and mention["properties"][
-        "detectedSchema"
-    ] == ["Person"]
+    assert mention["properties"]["name"] == ["Rosa Lind"] and mention["properties"]["detectedSchema"] == ["Person"]
     assert len(kinds["Mention"]) == 5  # one per actor and report; none for the place or nationality
 
 
@@ -209,6 +191,4 @@ def test_ftm_ledger_lines_load_with_the_model(
     kinds = _by_schema(entities)
     assert len(kinds["Article"]) == len(export_data["documents"])
     actors = [e for e in export_data["entities"] if e["type"] in ("PERSON", "ORG")]
-    assert sum(len(kinds.get(s, [])) for s in ("Person", "Organization", "PublicBody")) == len(
-        actors
-    )
+    assert sum(len(kinds.get(s, [])) for s in ("Person", "Organization", "PublicBody")) == len(actors)

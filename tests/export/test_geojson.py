@@ -130,9 +130,7 @@ def test_geojson_leaves_out_unresolved_and_out_of_range_places() -> None:
     assert export_geojson({})["features"] == []
 
 
-def test_geojson_ledger_export_validates(
-    export_ledger_path: Path, export_data: dict[str, Any], tmp_path: Path
-) -> None:
+def test_geojson_ledger_export_validates(export_ledger_path: Path, export_data: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "places.geojson"
     with Ledger.open(export_ledger_path, readonly=True) as ledger:
         message = write_export(ledger, "geojson", str(out))
@@ -154,6 +152,4 @@ def test_geojson_stdout_is_the_same(export_ledger_path: Path, tmp_path: Path) ->
     with Ledger.open(export_ledger_path, readonly=True) as ledger:
         write_geojson(ledger, buffer)
         write_export(ledger, "geojson", str(tmp_path / "p.geojson"))
-    assert json.loads(buffer.getvalue()) == json.loads(
-        (tmp_path / "p.geojson").read_text(encoding="utf-8")
-    )
+    assert json.loads(buffer.getvalue()) == json.loads((tmp_path / "p.geojson").read_text(encoding="utf-8"))

@@ -31,10 +31,7 @@ def test_json_spans_are_slices_of_the_text(export_data: dict[str, Any]) -> None:
 
 
 def test_json_references_resolve(export_data: dict[str, Any]) -> None:
-    ids = {
-        part: {r["id"] for r in export_data[part]}
-        for part in ("entities", "places", "claims", "clusters")
-    }
+    ids = {part: {r["id"] for r in export_data[part]} for part in ("entities", "places", "claims", "clusters")}
     for claim in export_data["claims"]:
         assert set(claim["places"]) <= ids["places"]
         assert claim["cluster"] is None or claim["cluster"] in ids["clusters"]

@@ -16,12 +16,18 @@ import pytest
 
 from helpers import CliResult, ledger_rows
 
-BEFORE = ("Harbour workers in Port Amsel walked out on Monday over unpaid wages, halting ferry "
-          "traffic to the islands, the dockers' union said in a statement.")
-FIRST = ("Flood waters rose overnight in the river town of Velmora, forcing about 300 families "
-         "from their homes, the regional emergency service said on Tuesday.")
-LAST = ("A magnitude 5.8 earthquake shook the mountain province of Karsal early on Wednesday, "
-        "damaging dozens of houses, according to the national seismology institute.")
+BEFORE = (
+    "Harbour workers in Port Amsel walked out on Monday over unpaid wages, halting ferry "
+    "traffic to the islands, the dockers' union said in a statement."
+)
+FIRST = (
+    "Flood waters rose overnight in the river town of Velmora, forcing about 300 families "
+    "from their homes, the regional emergency service said on Tuesday."
+)
+LAST = (
+    "A magnitude 5.8 earthquake shook the mountain province of Karsal early on Wednesday, "
+    "damaging dozens of houses, according to the national seismology institute."
+)
 
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -201,8 +207,11 @@ def test_ingest_endless_file_read_only_to_the_cap(batch: Batch) -> None:
 
 def test_ingest_malformed_xml(batch: Batch) -> None:
     feed = batch.tmp / "broken.xml"
-    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
-                    "<item><title>Dam breach</item></channel></rss>", encoding="utf-8")
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        "<item><title>Dam breach</item></channel></rss>",
+        encoding="utf-8",
+    )
     refused(batch, batch.add(feed), "broken.xml", "malformed XML")
 
 
@@ -233,8 +242,10 @@ def test_ingest_billion_laughs_on_stdin(batch: Batch) -> None:
 
 def test_ingest_external_entity_refused(batch: Batch) -> None:
     xxe = batch.tmp / "xxe.xml"
-    xxe.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                   "<rss><channel><title>&x;</title><item><title>a</title></item></channel></rss>")
+    xxe.write_text(
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<rss><channel><title>&x;</title><item><title>a</title></item></channel></rss>"
+    )
     refused(batch, batch.add(xxe), "xxe.xml", "refused")
     assert "root:" not in " ".join(ledger_rows(batch.ledger, "SELECT text FROM documents"))
 
@@ -248,8 +259,11 @@ def test_ingest_feed_with_10000_items(tmp_path: Path, cli: Any) -> None:
         for i in range(10_000)
     )
     feed = tmp_path / "relief.rss"
-    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Relief Desk</title>'
-                    f"<language>en</language>{items}</channel></rss>", encoding="utf-8")
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Relief Desk</title>'
+        f"<language>en</language>{items}</channel></rss>",
+        encoding="utf-8",
+    )
     ledger = tmp_path / "ledger.db"
     result = cli("--ledger", ledger, "add", "--no-analyse", feed)
     assert result.code == 0, result.err[-2000:]
@@ -288,9 +302,12 @@ def test_ingest_loopback_url_refused_then_allowed(batch: Batch, server: Any) -> 
 
 
 def test_ingest_redirect_followed_with_allow_private(batch: Batch, server: Any) -> None:
-    target = server.route("/final.html", "<html><head><title>Ferry capsizes off Halvik</title></head><body>"
-                          "<article><p>" + LAST.replace("Karsal", "Halvik") * 3 + "</p></article></body></html>",
-                          Content_Type="text/html; charset=utf-8")
+    target = server.route(
+        "/final.html",
+        "<html><head><title>Ferry capsizes off Halvik</title></head><body>"
+        "<article><p>" + LAST.replace("Karsal", "Halvik") * 3 + "</p></article></body></html>",
+        Content_Type="text/html; charset=utf-8",
+    )
     start = server.redirect("/moved", target)
     refused(batch, batch.add(start), start, "loopback")
     result = batch.add(start, options=("--allow-private",))

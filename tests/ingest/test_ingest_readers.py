@@ -17,10 +17,12 @@ from crosscheck.ingest.html import html_to_text, read_html
 from crosscheck.ingest.language import detect_language
 from crosscheck.ingest.text import read_jsonl, read_markdown
 
-REPORT = ("Rescue teams reached the flooded villages of the Tirevo valley on Thursday after the "
-          "river burst its banks, the provincial governor said. About 1,200 people spent the "
-          "night in school buildings and a sports hall, and the army sent boats to reach homes "
-          "cut off by the water. Officials warned that more rain was forecast for the weekend.")
+REPORT = (
+    "Rescue teams reached the flooded villages of the Tirevo valley on Thursday after the "
+    "river burst its banks, the provincial governor said. About 1,200 people spent the "
+    "night in school buildings and a sports hall, and the army sent boats to reach homes "
+    "cut off by the water. Officials warned that more rain was forecast for the weekend."
+)
 
 # A past date: trafilatura (htmldate) rejects publication dates after today.
 PAGE = f"""<!DOCTYPE html>
@@ -98,7 +100,13 @@ def test_ingest_markdown_front_matter(tmp_path: Path) -> None:
     )
     doc = make_document(only_draft(path))
     assert (doc.outlet, doc.title, doc.published, doc.language, doc.author, doc.url) == (
-        "Valley Post", "Boats reach homes", "2031-04-19", "en", "Ilse Brandt", "https://post.example/boats")
+        "Valley Post",
+        "Boats reach homes",
+        "2031-04-19",
+        "en",
+        "Ilse Brandt",
+        "https://post.example/boats",
+    )
     assert doc.text.startswith("Boats reach homes\n\nThe army sent boats to the valley.")
     assert "---" not in doc.text and "unrelated" not in doc.text and "](" not in doc.text
 
@@ -148,7 +156,9 @@ def test_ingest_rss_items(tmp_path: Path) -> None:
     assert first.author is not None and "River Desk" in first.author
     assert first.outlet == "Valley Wire"
     assert first.language == "en"
-    assert first.text == "Bridge closed after floods\nThe valley bridge was closed on Friday.\nEngineers inspect it today."
+    assert (
+        first.text == "Bridge closed after floods\nThe valley bridge was closed on Friday.\nEngineers inspect it today."
+    )
     assert "<" not in first.text and "track()" not in first.text
     assert second.outlet == "Coast Courier"  # the item names its own source
 
@@ -172,8 +182,13 @@ def test_ingest_html_to_text_reduces_fragments() -> None:
 def test_ingest_jsonl_records(tmp_path: Path) -> None:
     path = tmp_path / "batch.jsonl"
     lines = [
-        {"text": "Protesters gathered outside the assembly in Lutovo.", "outlet": "Metro Daily",
-         "published": "2031-05-02", "id": "md-17", "language": "en"},
+        {
+            "text": "Protesters gathered outside the assembly in Lutovo.",
+            "outlet": "Metro Daily",
+            "published": "2031-05-02",
+            "id": "md-17",
+            "language": "en",
+        },
         "this line is not json",
         {"title": "no text field"},
         {"text": "A second report about the strike at the port.", "url": "https://p.example/2"},
@@ -190,13 +205,20 @@ def test_ingest_jsonl_records(tmp_path: Path) -> None:
 
 def test_ingest_sidecar_overrides_file_and_cli_overrides_both(tmp_path: Path) -> None:
     path = tmp_path / "story.md"
-    path.write_text("---\noutlet: Front Matter Times\ntitle: From front matter\npublished: 2031-01-01\n---\n"
-                    + REPORT, encoding="utf-8")
-    (tmp_path / "story.meta.json").write_text(json.dumps(
-        {"outlet": "Sidecar Gazette", "published": "2031-02-02", "author": "Side Car"}))
+    path.write_text(
+        "---\noutlet: Front Matter Times\ntitle: From front matter\npublished: 2031-01-01\n---\n" + REPORT,
+        encoding="utf-8",
+    )
+    (tmp_path / "story.meta.json").write_text(
+        json.dumps({"outlet": "Sidecar Gazette", "published": "2031-02-02", "author": "Side Car"})
+    )
     doc = make_document(only_draft(path))
     assert (doc.outlet, doc.published, doc.title, doc.author) == (
-        "Sidecar Gazette", "2031-02-02", "From front matter", "Side Car")
+        "Sidecar Gazette",
+        "2031-02-02",
+        "From front matter",
+        "Side Car",
+    )
     doc = make_document(only_draft(path, outlet="Command Line News", title="CLI title"))
     assert (doc.outlet, doc.published, doc.title) == ("Command Line News", "2031-02-02", "CLI title")
 
@@ -227,7 +249,12 @@ def test_ingest_stdin_kinds(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
     import sys
 
-    for data, expect in ((RSS.encode(), 2), (PAGE.encode(), 1), (b"---\noutlet: Piped\n---\nText.", 1), (REPORT.encode("cp1252"), 1)):
+    for data, expect in (
+        (RSS.encode(), 2),
+        (PAGE.encode(), 1),
+        (b"---\noutlet: Piped\n---\nText.", 1),
+        (REPORT.encode("cp1252"), 1),
+    ):
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
         items = drafts("-")
         assert len(items) == expect and all(isinstance(i, Draft) for i in items), items
@@ -268,7 +295,9 @@ def test_ingest_decode_utf8_bom_and_utf16() -> None:
 # -- properties ---------------------------------------------------------------------------
 
 TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
-SPACEY = st.text(alphabet=st.sampled_from(list("ab é\u0301\u200b\u00a0\t\r\n\u2028\u3000\ufeffe\u0065\u2000")), max_size=60)
+SPACEY = st.text(
+    alphabet=st.sampled_from(list("ab é\u0301\u200b\u00a0\t\r\n\u2028\u3000\ufeffe\u0065\u2000")), max_size=60
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -289,8 +318,15 @@ def test_ingest_same_text_same_document(text: str) -> None:
     assert (a.sha256, a.id, a.text) == (b.sha256, b.id, b.text)
 
 
-SAFE = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll", "Nd", "Zs"), max_codepoint=0x2FF),
-               min_size=1, max_size=40).map(str.strip).filter(bool)
+SAFE = (
+    st.text(
+        alphabet=st.characters(whitelist_categories=("Lu", "Ll", "Nd", "Zs"), max_codepoint=0x2FF),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @settings(max_examples=150, deadline=None)

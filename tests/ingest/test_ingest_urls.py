@@ -9,7 +9,6 @@ import pytest
 
 from crosscheck.errors import FetchError
 from crosscheck.ingest.urls import check_address, check_url, fetch
-
 from helpers import LoopbackTransport
 
 PUBLIC_V4 = "93.184.215.14"
@@ -19,13 +18,24 @@ PUBLIC_V6 = "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
 @pytest.mark.parametrize(
     ("address", "why"),
     [
-        ("10.0.0.1", "private"), ("10.255.255.254", "private"),
-        ("172.16.0.1", "private"), ("172.20.10.5", "private"), ("172.31.255.254", "private"),
-        ("192.168.0.1", "private"), ("192.168.100.200", "private"),
-        ("169.254.169.254", "link-local"), ("fe80::1", "link-local"), ("fe80::1%eth0", "link-local"),
-        ("127.0.0.1", "loopback"), ("127.8.9.10", "loopback"), ("::1", "loopback"),
-        ("fc00::1", "private"), ("fd12:3456:789a::1", "private"),
-        ("::ffff:10.1.2.3", "private"), ("::ffff:127.0.0.1", "loopback"), ("::ffff:169.254.1.1", "link-local"),
+        ("10.0.0.1", "private"),
+        ("10.255.255.254", "private"),
+        ("172.16.0.1", "private"),
+        ("172.20.10.5", "private"),
+        ("172.31.255.254", "private"),
+        ("192.168.0.1", "private"),
+        ("192.168.100.200", "private"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("fe80::1%eth0", "link-local"),
+        ("127.0.0.1", "loopback"),
+        ("127.8.9.10", "loopback"),
+        ("::1", "loopback"),
+        ("fc00::1", "private"),
+        ("fd12:3456:789a::1", "private"),
+        ("::ffff:10.1.2.3", "private"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("::ffff:169.254.1.1", "link-local"),
         ("2002:c0a8:0101::1", "private"),  # 6to4 wrapping 192.168.1.1
         ("64:ff9b::a00:1", "private"),  # NAT64 wrapping 10.0.0.1
         ("100.64.0.1", "private"),  # carrier-grade NAT
@@ -43,8 +53,19 @@ def test_urls_check_address_never_allows_non_unicast(address: str) -> None:
     assert check_address(address, allow_private=True) is not None
 
 
-@pytest.mark.parametrize("address", [PUBLIC_V4, "8.8.8.8", "172.15.255.255", "172.32.0.1", "192.169.0.1",
-                                     PUBLIC_V6, "::ffff:8.8.8.8", "64:ff9b::808:808"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        PUBLIC_V4,
+        "8.8.8.8",
+        "172.15.255.255",
+        "172.32.0.1",
+        "192.169.0.1",
+        PUBLIC_V6,
+        "::ffff:8.8.8.8",
+        "64:ff9b::808:808",
+    ],
+)
 def test_urls_check_address_allows_public(address: str) -> None:
     assert check_address(address) is None
 
@@ -65,8 +86,14 @@ def fake_resolver(table: dict[str, list[str]]) -> Any:
 
 
 def test_urls_check_url_uses_resolver_and_checks_every_address() -> None:
-    resolve = fake_resolver({"news.example": [PUBLIC_V4], "split.example": [PUBLIC_V4, "192.168.1.20"],
-                             "intranet.example": ["10.9.8.7"], "v6.example": ["fd00::5"]})
+    resolve = fake_resolver(
+        {
+            "news.example": [PUBLIC_V4],
+            "split.example": [PUBLIC_V4, "192.168.1.20"],
+            "intranet.example": ["10.9.8.7"],
+            "v6.example": ["fd00::5"],
+        }
+    )
     check_url("https://news.example/story", resolve=resolve)
     for host, why in (("split.example", "192.168.1.20"), ("intranet.example", "10.9.8.7"), ("v6.example", "fd00::5")):
         with pytest.raises(FetchError, match=why):
@@ -78,9 +105,13 @@ def test_urls_check_url_uses_resolver_and_checks_every_address() -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("file:///etc/passwd", "scheme 'file' refused"), ("ftp://news.example/a.txt", "scheme 'ftp' refused"),
-        ("gopher://news.example/", "scheme 'gopher' refused"), ("http:///nohost", "no host"),
-        ("http://[::1]:8080/", "loopback"), ("http://127.0.0.1/", "loopback"), ("http://10.0.0.8/", "private"),
+        ("file:///etc/passwd", "scheme 'file' refused"),
+        ("ftp://news.example/a.txt", "scheme 'ftp' refused"),
+        ("gopher://news.example/", "scheme 'gopher' refused"),
+        ("http:///nohost", "no host"),
+        ("http://[::1]:8080/", "loopback"),
+        ("http://127.0.0.1/", "loopback"),
+        ("http://10.0.0.8/", "private"),
     ],
 )
 def test_urls_check_url_refusals(url: str, message: str) -> None:

@@ -40,7 +40,9 @@ def _write(folder: Path, names: list[str]) -> Path:
     for name in names:
         outlet, published, text = REPORTS[name]
         (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-        (folder / f"{name}.meta.json").write_text(json.dumps({"outlet": outlet, "published": published}), encoding="utf-8")
+        (folder / f"{name}.meta.json").write_text(
+            json.dumps({"outlet": outlet, "published": published}), encoding="utf-8"
+        )
     return folder
 
 

@@ -13,7 +13,6 @@ from crosscheck.ingest import Draft, make_document
 from crosscheck.ledger import Ledger
 from crosscheck.ledger.check import check_ledger
 from crosscheck.ledger.schema import MIGRATIONS
-
 from helpers import ledger_rows
 
 ORIGINAL = """Dam operators open spillways as reservoir nears record level
@@ -115,9 +114,8 @@ def test_ledger_schema_wal_foreign_keys_migrations(tmp_path: Path) -> None:
     with Ledger.open(path):  # re-opening applies nothing twice
         pass
     assert ledger_rows(path, "SELECT name FROM _migrations ORDER BY name") == names
-    with pytest.raises(sqlite3.IntegrityError):
-        with Ledger.open(path) as ledger, ledger.transaction():
-            ledger.conn.execute("INSERT INTO document_bands VALUES (1, 'dmissing')")
+    with pytest.raises(sqlite3.IntegrityError), Ledger.open(path) as ledger, ledger.transaction():
+        ledger.conn.execute("INSERT INTO document_bands VALUES (1, 'dmissing')")
 
 
 def test_ledger_search_and_lookup(ledger: Any) -> None:

@@ -64,8 +64,7 @@ def test_attribution_told(nlp) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_attribution_citing_gives_via(nlp) -> None:  # type: ignore[no-untyped-def]
-    t = ("The Daily Planet reported on Monday, citing people familiar with the talks, "
-         "that the ceasefire had collapsed.")
+    t = "The Daily Planet reported on Monday, citing people familiar with the talks, that the ceasefire had collapsed."
     c = claims(nlp, t)[0]
     assert c.source.text == "The Daily Planet"
     assert [v.text for v in c.via] == ["people familiar with the talks"]
@@ -88,9 +87,11 @@ def test_attribution_relative_clause_source(nlp) -> None:  # type: ignore[no-unt
 
 
 def test_attribution_report_carried_across_sentences(nlp) -> None:  # type: ignore[no-untyped-def]
-    t = ("According to a report by Amnesty International, guards beat the detainees. "
-         "The report states that two men died in custody. "
-         "Several cells were flooded, the report added.")
+    t = (
+        "According to a report by Amnesty International, guards beat the detainees. "
+        "The report states that two men died in custody. "
+        "Several cells were flooded, the report added."
+    )
     cs = claims(nlp, t)
     first = at(cs, t, "guards beat")
     assert first.source.kind == "document" and resolved_source_text(first.source, t) == "Amnesty International"
@@ -110,16 +111,17 @@ def test_attribution_pronoun_points_at_anonymous_source(nlp) -> None:  # type: i
 
 
 def test_attribution_it_added(nlp) -> None:  # type: ignore[no-untyped-def]
-    t = ("The Harbour Authority said the port would reopen on Friday. "
-         "It added that cargo ships were waiting offshore.")
+    t = "The Harbour Authority said the port would reopen on Friday. It added that cargo ships were waiting offshore."
     c = at(claims(nlp, t), t, "cargo ships")
     assert c.source.text == "It" and c.source.kind == "named"
     assert resolved_source_text(c.source, t) == "The Harbour Authority"
 
 
 def test_attribution_post_on_x_definite_description(nlp) -> None:  # type: ignore[no-untyped-def]
-    t = ("The Transport Department announced new fares. "
-         "In a post on X, the department said that buses would run all night.")
+    t = (
+        "The Transport Department announced new fares. "
+        "In a post on X, the department said that buses would run all night."
+    )
     c = at(claims(nlp, t), t, "buses would run")
     assert c.source.text == "the department" and c.source.kind == "named"
     assert resolved_source_text(c.source, t) == "The Transport Department"

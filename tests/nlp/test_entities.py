@@ -26,10 +26,7 @@ def _find(ents: list[DocEntity], name: str) -> DocEntity:
 
 
 def test_entities_acronym_defined_in_text_is_alias(nlp):
-    text = (
-        "The Rapid Support Forces (RSF) shelled El Fasher on Monday. "
-        "Residents said RSF fighters looted the market."
-    )
+    text = "The Rapid Support Forces (RSF) shelled El Fasher on Monday. Residents said RSF fighters looted the market."
     _, ents = _ents(nlp, text)
     rsf = _find(ents, "Rapid Support Forces")
     assert "RSF" in rsf.aliases
@@ -40,10 +37,7 @@ def test_entities_acronym_defined_in_text_is_alias(nlp):
 
 
 def test_entities_surname_joins_full_name(nlp):
-    text = (
-        "Abdel Fattah al-Burhan, the army chief, met envoys in Port Sudan. "
-        "Burhan said talks would resume."
-    )
+    text = "Abdel Fattah al-Burhan, the army chief, met envoys in Port Sudan. Burhan said talks would resume."
     _, ents = _ents(nlp, text)
     person = _find(ents, "Abdel Fattah al-Burhan")
     assert person.type == "PERSON"
@@ -70,8 +64,7 @@ def test_entities_also_known_as_alias(nlp):
 
 def test_entities_transliterated_group_name_recovered(nlp):
     text = (
-        "Fighters from Liwa Fatemiyoun and Saraya al-Khorasani crossed the border, "
-        "along with the Zainabiyoun Brigades."
+        "Fighters from Liwa Fatemiyoun and Saraya al-Khorasani crossed the border, along with the Zainabiyoun Brigades."
     )
     _, ents = _ents(nlp, text)
     names = {e.name: e for e in ents}

@@ -129,8 +129,6 @@ def test_figures_capacity_and_vehicles_are_other(nlp: spacy.language.Language) -
 
 
 def test_figures_country_subdivision_totals_are_other(nlp: spacy.language.Language) -> None:
-    f = by_value(
-        figs(nlp, "Strikes spread to 19 of the country's 26 regions and across all 26 states.")
-    )
+    f = by_value(figs(nlp, "Strikes spread to 19 of the country's 26 regions and across all 26 states."))
     assert f[19].category == "locations"
     assert f[26].category == "other"

@@ -46,9 +46,7 @@ def test_numbers_qualifiers(text: str, qualifier: str | None) -> None:
 
 
 def test_numbers_vague_amounts_have_ranges() -> None:
-    found = find_numbers(
-        "Dozens of villages flooded, hundreds were hurt and tens of thousands fled."
-    )
+    found = find_numbers("Dozens of villages flooded, hundreds were hurt and tens of thousands fled.")
     assert [(m.low, m.high, m.kind) for m in found] == [
         (24, 99, "vague"),
         (200, 999, "vague"),
@@ -68,10 +66,7 @@ def test_numbers_ranges() -> None:
 
 
 def test_numbers_notes_mark_non_counts() -> None:
-    text = (
-        "A 37-year-old voter, aged 23, gave 45 percent and 12% in 2019 on 28 December "
-        "and January 6 and 8."
-    )
+    text = "A 37-year-old voter, aged 23, gave 45 percent and 12% in 2019 on 28 December and January 6 and 8."
     notes = [(m.value, m.note) for m in find_numbers(text)]
     assert notes == [
         (37, "age"),

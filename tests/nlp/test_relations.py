@@ -62,9 +62,7 @@ def test_relations_led_by(nlp):
 
 
 def test_relations_spokesperson_for(nlp):
-    rels = _rels(
-        nlp, "Maria Zakharova, spokeswoman for the Foreign Ministry, said the talks failed."
-    )
+    rels = _rels(nlp, "Maria Zakharova, spokeswoman for the Foreign Ministry, said the talks failed.")
     assert ("Maria Zakharova", "spokesperson_of", "Foreign Ministry") in rels
 
 
@@ -77,8 +75,7 @@ def test_relations_backed_is_affiliated(nlp):
 def test_relations_unit_of_outer_organisation(nlp):
     rels = _rels(
         nlp,
-        "Mohammad Bagheri, the commander of the Aerospace Force of Iran's "
-        "Revolutionary Guards, spoke on Monday.",
+        "Mohammad Bagheri, the commander of the Aerospace Force of Iran's Revolutionary Guards, spoke on Monday.",
     )
     assert ("Aerospace Force", "part_of", "Revolutionary Guards") in rels
     assert ("Mohammad Bagheri", "leader_of", "Aerospace Force") in rels

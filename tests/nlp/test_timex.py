@@ -96,9 +96,7 @@ def test_timex_and_is_a_range_only_after_between() -> None:
         ("late last year", "late last year", "2025-09-01", "2025-12-31", "approximate"),
     ],
 )
-def test_timex_parts_months_years(
-    text: str, span: str, start: str, end: str, precision: str
-) -> None:
+def test_timex_parts_months_years(text: str, span: str, start: str, end: str, precision: str) -> None:
     t = one(text)
     assert t.text == span
     assert t.range is not None and (t.range.start, t.range.end) == (start, end)
@@ -124,9 +122,7 @@ def test_timex_parts_months_years(
         ("over the past week", "past week", "2026-01-20", "2026-01-27", "approximate"),
     ],
 )
-def test_timex_relative_to_publication(
-    text: str, span: str, start: str, end: str, precision: str
-) -> None:
+def test_timex_relative_to_publication(text: str, span: str, start: str, end: str, precision: str) -> None:
     t = one(text)
     assert t.text == span
     assert t.range is not None and (t.range.start, t.range.end) == (start, end)

@@ -13,9 +13,7 @@ from crosscheck.report.brief import safe_url
 from crosscheck.report.html import SECTIONS, render_html
 from crosscheck.report.markdown import md_escape
 
-EXTERNAL = re.compile(
-    r'\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["\']?\s*(?:https?:)?//', re.I
-)
+EXTERNAL = re.compile(r'\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["\']?\s*(?:https?:)?//', re.I)
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +36,7 @@ def test_brief_gathers_statuses_and_no_comment(flood_ledger: Path) -> None:
     assert contested and contested[0].refutes and contested[0].supports
     assert contested[0].status_note in contested[0].refutes  # the status links to the denial
     assert {"Delta Power Company" in i.proposition for i in b.no_comment.items} == {True}
-    assert not any(
-        "Delta Power" in i.proposition for i in b.single_source.items
-    )  # not a claim of fact
+    assert not any("Delta Power" in i.proposition for i in b.single_source.items)  # not a claim of fact
     assert "killed" in b.figures and [r.value for r in b.figures["killed"].items] == [
         "40",
         "55",
@@ -68,9 +64,7 @@ def test_brief_escapes_hostile_text(flood_html: str) -> None:
 
 
 def test_brief_has_no_external_resources(flood_html: str) -> None:
-    assert not EXTERNAL.search(
-        re.sub(r'<a href="https?://[^"]*" rel="noopener noreferrer nofollow">', "", flood_html)
-    )
+    assert not EXTERNAL.search(re.sub(r'<a href="https?://[^"]*" rel="noopener noreferrer nofollow">', "", flood_html))
     links = re.findall(r'<a href="(https?://[^"]*)"', flood_html)
     assert links and all(u.startswith("https://valleyherald.example/") for u in links)
     assert any("#:~:text=" in u for u in links)  # links point at the sentence in the report
@@ -90,9 +84,7 @@ def test_brief_topic_and_since_narrow(flood_ledger: Path) -> None:
         none = gather_brief(ledger, topic="volcano")
     assert dam.contested.items and not dam.single_source.items
     assert "killed" not in dam.figures
-    assert late.summary["reports"] == 2 and all(
-        s.published >= "2031-03-04" for s in late.sources if s.published
-    )
+    assert late.summary["reports"] == 2 and all(s.published >= "2031-03-04" for s in late.sources if s.published)
     assert none.summary["claims"] == 0 and not none.notes and not none.figures
 
 

@@ -19,13 +19,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 # Chromium's own services (updates, clock, accounts): it tries them whatever the page is, and
 # the resolver rule and the closed proxy stop them. The page must add nothing to this list.
 BROWSER_HOSTS = re.compile(r"(^|\.)(google\.com|googleapis\.com|gstatic\.com|gvt1\.com)$")
-EXTERNAL = re.compile(
-    r'\b(?:src|href|xlink:href|action|poster|srcset)\s*=\s*["\']?\s*(?:https?:)?//', re.I
-)
+EXTERNAL = re.compile(r'\b(?:src|href|xlink:href|action|poster|srcset)\s*=\s*["\']?\s*(?:https?:)?//', re.I)
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-)
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 
 
 def _chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -67,9 +63,7 @@ def test_brief_browser_renders_offline(demo_brief: Path, tmp_path: Path) -> None
     netlog = tmp_path / "net.json"
     run = _chromium(tmp_path, f"--log-net-log={netlog}", "--dump-dom", demo_brief.as_uri())
     dom = run.stdout
-    assert run.returncode == 0 and "<body>" in dom and dom.rstrip().endswith("</html>"), run.stderr[
-        -2000:
-    ]
+    assert run.returncode == 0 and "<body>" in dom and dom.rstrip().endswith("</html>"), run.stderr[-2000:]
     for anchor, title in SECTIONS:
         assert re.search(rf'<section id="{anchor}"><h2>{re.escape(title)}</h2>', dom), title
 
@@ -89,17 +83,13 @@ def test_brief_browser_renders_offline(demo_brief: Path, tmp_path: Path) -> None
     assert figure("timeline-chart").count('aria-roledescription="point"') >= 2
 
     urls = {e.get("params", {}).get("url", "") for e in json.loads(netlog.read_text())["events"]}
-    hosts = {
-        urlsplit(u).hostname or "" for u in urls if u.startswith(("http:", "https:", "ws:", "wss:"))
-    }
+    hosts = {urlsplit(u).hostname or "" for u in urls if u.startswith(("http:", "https:", "ws:", "wss:"))}
     assert {h for h in hosts if not BROWSER_HOSTS.search(h)} == set()
 
 
 def test_brief_browser_screenshot(demo_brief: Path, tmp_path: Path) -> None:
     shot = tmp_path / "brief.png"
-    run = _chromium(
-        tmp_path, "--window-size=1100,1600", f"--screenshot={shot}", demo_brief.as_uri()
-    )
+    run = _chromium(tmp_path, "--window-size=1100,1600", f"--screenshot={shot}", demo_brief.as_uri())
     assert run.returncode == 0, run.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000  # a drawn page, not a blank one

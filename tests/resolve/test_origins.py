@@ -7,7 +7,10 @@ from crosscheck.resolve.status import Member, cluster_status
 def test_origins_innermost_named_source_wins():
     chain = [ChainLink("the agency", "named", "Harbour News Agency"), ChainLink("port officials", "anonymous")]
     assert origin_of(chain, "Daily Courier").name == "Harbour News Agency"
-    chain = [ChainLink("Daily Courier", "named", "Daily Courier"), ChainLink("the agency", "named", "Harbour News Agency")]
+    chain = [
+        ChainLink("Daily Courier", "named", "Daily Courier"),
+        ChainLink("the agency", "named", "Harbour News Agency"),
+    ]
     assert origin_of(chain, "Evening Star").name == "Harbour News Agency"
 
 
@@ -52,7 +55,9 @@ def test_status_contested_and_denied():
 
 
 def test_status_unattributed_when_only_outlets_speak():
-    status = cluster_status([_m("a", "supports", "Evening Star", "outlet"), _m("b", "supports", "Daily Courier", "outlet")])
+    status = cluster_status(
+        [_m("a", "supports", "Evening Star", "outlet"), _m("b", "supports", "Daily Courier", "outlet")]
+    )
     assert status.status == "unattributed"
 
 

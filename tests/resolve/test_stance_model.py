@@ -31,8 +31,7 @@ def test_stance_model_weights_are_small_plain_json():
 
 
 def test_stance_model_tree_walker_matches_hand_computation():
-    tree = {"k": 0, "f": [0, -1, -1], "t": [0.5, 0, 0], "l": [1, -1, -1], "r": [2, -1, -1],
-            "v": [0, -2.0, 3.0]}
+    tree = {"k": 0, "f": [0, -1, -1], "t": [0.5, 0, 0], "l": [1, -1, -1], "r": [2, -1, -1], "v": [0, -2.0, 3.0]}
     trees = Trees.from_json({"baseline": [0.5], "trees": [tree, tree]})
     x = np.array([[0.2], [0.5], [0.9]])
     assert trees.raw(x)[:, 0].tolist() == [-3.5, -3.5, 6.5]  # equal to threshold goes left
@@ -50,8 +49,10 @@ def test_stance_model_stem_joins_inflections():
 
 def test_stance_model_batch_and_single_row_agree():
     model = load_model()
-    pairs = [(QUAKE, "Residents fled as the quake shook Peru's northern coast."),
-             (MAYOR, "Ticket prices for the summer music festival went up again.")]
+    pairs = [
+        (QUAKE, "Residents fled as the quake shook Peru's northern coast."),
+        (MAYOR, "Ticket prices for the summer music festival went up again."),
+    ]
     x = model.matrix(pairs)
     assert x.shape == (2, len(model.feature_names))
     batch = model.predict(x)
@@ -61,34 +62,45 @@ def test_stance_model_batch_and_single_row_agree():
 
 
 def test_stance_model_unrelated_text_is_unrelated():
-    label, conf = predict_stance(QUAKE, "The city council approved a new budget for public "
-                                        "libraries and swimming pools next year.")
+    label, conf = predict_stance(
+        QUAKE, "The city council approved a new budget for public libraries and swimming pools next year."
+    )
     assert label == "unrelated"
     assert conf > 0.8
 
 
 def test_stance_model_related_text_is_not_unrelated():
     label, conf = predict_stance(
-        QUAKE, "A magnitude 6.1 earthquake hit the northern coast of Peru on Tuesday, the "
-               "national seismology institute said, damaging homes in two fishing towns.")
+        QUAKE,
+        "A magnitude 6.1 earthquake hit the northern coast of Peru on Tuesday, the "
+        "national seismology institute said, damaging homes in two fishing towns.",
+    )
     assert label in {"supports", "discusses"}
     assert 0.0 <= conf <= 1.0
 
 
 def test_stance_model_confirmation_supports():
-    label, _ = predict_stance(MAYOR, "Lakeview mayor Anna Berg resigned on Friday, days after "
-                                     "prosecutors charged her with taking bribes.")
+    label, _ = predict_stance(
+        MAYOR, "Lakeview mayor Anna Berg resigned on Friday, days after prosecutors charged her with taking bribes."
+    )
     assert label == "supports"
 
 
 def test_stance_model_denial_leans_to_refutes():
     model = load_model()
-    x = model.matrix([
-        (MAYOR, "Lakeview mayor Anna Berg resigned on Friday, days after prosecutors charged "
-                "her with taking bribes."),
-        (MAYOR, "Lakeview mayor Anna Berg denied that she had resigned, calling the reports a "
-                "hoax and the bribery allegations false."),
-    ])
+    x = model.matrix(
+        [
+            (
+                MAYOR,
+                "Lakeview mayor Anna Berg resigned on Friday, days after prosecutors charged her with taking bribes.",
+            ),
+            (
+                MAYOR,
+                "Lakeview mayor Anna Berg denied that she had resigned, calling the reports a "
+                "hoax and the bribery allegations false.",
+            ),
+        ]
+    )
     p = model.proba(x)  # agree, disagree, discuss, unrelated
     assert p[1, 1] > p[0, 1] * 3
     assert p[1, 0] < p[0, 0]

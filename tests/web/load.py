@@ -53,8 +53,19 @@ def _ids(base: str) -> dict[str, str]:
 
 
 def pages(ids: dict[str, str]) -> list[str]:
-    out = ["/", "/clusters", "/clusters?sort=recency", "/entities", "/documents", "/figures", "/places",
-           "/search?q=storm+power", "/changes?since=1d", "/api/overview", "/api/clusters"]
+    out = [
+        "/",
+        "/clusters",
+        "/clusters?sort=recency",
+        "/entities",
+        "/documents",
+        "/figures",
+        "/places",
+        "/search?q=storm+power",
+        "/changes?since=1d",
+        "/api/overview",
+        "/api/clusters",
+    ]
     if ids["cluster"]:
         out += [f"/clusters/{ids['cluster']}", f"/api/clusters/{ids['cluster']}"]
     if ids["entity"]:
@@ -71,11 +82,20 @@ def run(ledger: Path, docs: int, readers: int = 20, think: float = 0.1, max_seco
     target = work / "ledger.db"
     shutil.copy(ledger, target)
     write_documents(work / "reports", docs)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parents[2] / "src"), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(Path(__file__).resolve().parents[2] / "src"), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
     port = 8700 + random.Random().randint(0, 200)
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "crosscheck", "--ledger", str(target), "serve", "--port", str(port)],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "crosscheck", "--ledger", str(target), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         end = time.monotonic() + 30
         while time.monotonic() < end:
@@ -108,8 +128,12 @@ def run(ledger: Path, docs: int, readers: int = 20, think: float = 0.1, max_seco
                     time.sleep(think)
 
         started = time.monotonic()
-        ingest = subprocess.Popen([sys.executable, "-m", "crosscheck", "--ledger", str(target), "add", "--no-analyse",
-                                   str(work / "reports")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "crosscheck", "--ledger", str(target), "add", "--no-analyse", str(work / "reports")],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         threads = [threading.Thread(target=reader, args=(i,)) for i in range(readers)]
         for t in threads:
             t.start()
@@ -177,7 +201,9 @@ def main() -> None:
     parser.add_argument("--out")
     args = parser.parse_args()
     result = run(Path(args.ledger), args.docs, args.readers)
-    command = f"PYTHONPATH=src python tests/web/load.py --ledger {args.ledger} --docs {args.docs} --readers {args.readers}"
+    command = (
+        f"PYTHONPATH=src python tests/web/load.py --ledger {args.ledger} --docs {args.docs} --readers {args.readers}"
+    )
     text = markdown(result, command)
     sys.stdout.write(text)
     if args.out:

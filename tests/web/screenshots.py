@@ -38,10 +38,15 @@ def main() -> None:
         clusters = httpx.get(f"{server.url}/api/clusters").json()
         docs = httpx.get(f"{server.url}/api/documents").json()
         best = max(docs, key=lambda d: len(httpx.get(f"{server.url}/api/claims", params={"doc": d["id"]}).json()))
-        browser = pw.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox"])
+        browser = pw.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox"]
+        )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        for name, path in (("overview", "/"), ("cluster", f"/clusters/{clusters[0]['id']}"),
-                           ("document", f"/documents/{best['id']}")):
+        for name, path in (
+            ("overview", "/"),
+            ("cluster", f"/clusters/{clusters[0]['id']}"),
+            ("document", f"/documents/{best['id']}"),
+        ):
             page.goto(server.url + path)
             page.screenshot(path=str(out / f"web-{name}.png"), full_page=False)
         browser.close()

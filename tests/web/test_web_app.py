@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from collections.abc import Callable
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -71,17 +71,37 @@ def test_web_pages_and_api_answer(make_client: Callable[..., Any]) -> None:
     places = client.get("/api/places").json()
     claims = client.get("/api/claims").json()
     assert clusters and entities and len(docs) == 3 and places and claims
-    pages = ["/", "/clusters", "/clusters?sort=recency&status=single_source", "/entities", "/figures", "/places",
-             "/documents", "/search?q=floods", "/changes?since=30d", "/add",
-             f"/clusters/{clusters[0]['id']}", f"/entities/{entities[0]['id']}", f"/documents/{docs[0]['id']}",
-             f"/places/{places[0]['id']}", f"/claims/{claims[0]['id']}"]
+    pages = [
+        "/",
+        "/clusters",
+        "/clusters?sort=recency&status=single_source",
+        "/entities",
+        "/figures",
+        "/places",
+        "/documents",
+        "/search?q=floods",
+        "/changes?since=30d",
+        "/add",
+        f"/clusters/{clusters[0]['id']}",
+        f"/entities/{entities[0]['id']}",
+        f"/documents/{docs[0]['id']}",
+        f"/places/{places[0]['id']}",
+        f"/claims/{claims[0]['id']}",
+    ]
     for path in pages:
         got = client.get(path)
         assert got.status_code == 200, (path, got.text[:300])
         assert "text/html" in got.headers["content-type"]
         assert "script-src 'self'" in got.headers["content-security-policy"]
-    for path in ["/api/overview", "/api/figures", "/api/search?q=floods", "/api/changes", "/api/judgements",
-                 f"/api/clusters/{clusters[0]['id']}/origins", f"/api/documents/{docs[0]['id']}"]:
+    for path in [
+        "/api/overview",
+        "/api/figures",
+        "/api/search?q=floods",
+        "/api/changes",
+        "/api/judgements",
+        f"/api/clusters/{clusters[0]['id']}/origins",
+        f"/api/documents/{docs[0]['id']}",
+    ]:
         assert client.get(path).status_code == 200, path
     assert client.get("/clusters/knotacluster0000").status_code == 404
     assert client.get("/api/claims/nope-nope").status_code == 404
@@ -125,8 +145,13 @@ def test_web_hostile_report_renders_inert(make_client: Callable[..., Any]) -> No
     job = add_text(client, HOSTILE)
     assert job["state"] == "done" and job["added"] == 1, job
     doc = job["docs"][0]
-    pages = [client.get(f"/documents/{doc}").text, client.get("/documents").text, client.get("/").text,
-             client.get("/search", params={"q": "fishermen"}).text, client.get("/clusters").text]
+    pages = [
+        client.get(f"/documents/{doc}").text,
+        client.get("/documents").text,
+        client.get("/").text,
+        client.get("/search", params={"q": "fishermen"}).text,
+        client.get("/clusters").text,
+    ]
     claims = client.get("/api/claims", params={"doc": doc}).json()
     pages += [client.get(f"/claims/{c['id']}").text for c in claims]
     for html in pages:
@@ -171,13 +196,15 @@ def test_web_forms_refuse_cross_site_posts(make_client: Callable[..., Any]) -> N
     assert no_token.status_code == 403
     bad_token = client.post("/corrections/merge-entities", data={"a": a, "b": b, "csrf": "0" * 64})
     assert bad_token.status_code == 403
-    foreign = client.post("/corrections/merge-entities", data={"a": a, "b": b, "csrf": token},
-                          headers={"origin": "http://evil.example"})
+    foreign = client.post(
+        "/corrections/merge-entities", data={"a": a, "b": b, "csrf": token}, headers={"origin": "http://evil.example"}
+    )
     assert foreign.status_code == 403
     form_to_api = client.post("/api/corrections/merge-entities", data={"a": a, "b": b})
     assert form_to_api.status_code == 415
-    json_foreign = client.post("/api/corrections/merge-entities", json={"a": a, "b": b},
-                               headers={"origin": "http://evil.example"})
+    json_foreign = client.post(
+        "/api/corrections/merge-entities", json={"a": a, "b": b}, headers={"origin": "http://evil.example"}
+    )
     assert json_foreign.status_code == 403
     assert client.get("/api/judgements").json() == []
     cookie = client.cookies.get("cc_session")
@@ -220,7 +247,9 @@ def test_web_merge_entities_and_undo(make_client: Callable[..., Any]) -> None:
     judgement = client.get("/api/judgements").json()[0]
     assert judgement["author"] == "user" and judgement["decision"] == "same" and not judgement["undone"]
     assert "user" in client.get("/changes").text
-    undone = client.post("/corrections/undo", data={"csrf": token, "judgement": judgement["id"], "next": "//evil.example/"})
+    undone = client.post(
+        "/corrections/undo", data={"csrf": token, "judgement": judgement["id"], "next": "//evil.example/"}
+    )
     assert undone.status_code == 303 and undone.headers["location"] == "/changes"
     assert len([e for e in client.get("/api/entities").json() if e["name"] == "Zaragoza"]) == 2
     assert client.get("/api/judgements").json()[0]["undone"] is True
@@ -261,7 +290,9 @@ def test_web_safe_url_keeps_only_http() -> None:
         assert safe_url(bad) is None
 
 
-def test_web_serve_refuses_public_host_without_token(cli: Callable[..., Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_web_serve_refuses_public_host_without_token(
+    cli: Callable[..., Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("CROSSCHECK_TOKEN", raising=False)
     result = cli("--ledger", tmp_path / "x.db", "serve", "--host", "0.0.0.0")
     assert result.code == 2 and "token" in result.err

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from web_helpers import LiveServer
 
 playwright_api = pytest.importorskip("playwright.sync_api")

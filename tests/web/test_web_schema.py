@@ -16,11 +16,24 @@ def test_web_openapi_has_every_page(built_ledger: Path, tmp_path: Path) -> None:
 
     from crosscheck.web.app import create_app
 
-    schema = TestClient(create_app(built_ledger, analyse=False), base_url="http://127.0.0.1").get("/openapi.json").json()
+    schema = (
+        TestClient(create_app(built_ledger, analyse=False), base_url="http://127.0.0.1").get("/openapi.json").json()
+    )
     paths = set(schema["paths"])
-    for path in ("/api/overview", "/api/clusters", "/api/clusters/{cluster}", "/api/entities/{entity}", "/api/figures",
-                 "/api/places", "/api/documents/{doc}", "/api/search", "/api/changes", "/api/add",
-                 "/api/corrections/merge-entities", "/api/corrections/undo"):
+    for path in (
+        "/api/overview",
+        "/api/clusters",
+        "/api/clusters/{cluster}",
+        "/api/entities/{entity}",
+        "/api/figures",
+        "/api/places",
+        "/api/documents/{doc}",
+        "/api/search",
+        "/api/changes",
+        "/api/add",
+        "/api/corrections/merge-entities",
+        "/api/corrections/undo",
+    ):
         assert path in paths
 
 
@@ -32,6 +45,7 @@ def test_web_schemathesis_finds_no_server_errors(built_ledger: Path, tmp_path: P
     path = tmp_path / "fuzz.db"
     shutil.copy(built_ledger, path)
     app = create_app(path, analyse=False)
+
     async def loopback(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
         """The app as a browser on 127.0.0.1 reaches it (the ASGI client says `testserver`)."""
         if scope["type"] == "http":
@@ -45,8 +59,9 @@ def test_web_schemathesis_finds_no_server_errors(built_ledger: Path, tmp_path: P
     for operation in schema.get_all_operations():
         op = operation.ok()
 
-        @settings(max_examples=8, deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=8, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        )
         def run(case: object) -> None:
             response = case.call()  # type: ignore[attr-defined]
             calls.append(response.status_code)

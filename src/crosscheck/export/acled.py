@@ -159,9 +159,7 @@ def _location(claim: Row, places: dict[str, Row]) -> tuple[Row | None, int | Non
     return best
 
 
-def _actors(
-    claim: Row, entities: dict[str, Row], mentions: dict[tuple[str, str], list[int]]
-) -> list[str]:
+def _actors(claim: Row, entities: dict[str, Row], mentions: dict[tuple[str, str], list[int]]) -> list[str]:
     """Actors named inside the claim's words, in order of appearance."""
     span = claim["span"]
     found = []
@@ -169,9 +167,7 @@ def _actors(
         entity = entities.get(eid)
         if not entity or entity["type"] not in ACTOR_TYPES:
             continue
-        starts = [
-            s for s in mentions.get((eid, claim["doc"]), []) if span["start"] <= s < span["end"]
-        ]
+        starts = [s for s in mentions.get((eid, claim["doc"]), []) if span["start"] <= s < span["end"]]
         if starts:
             found.append((min(starts), entity["name"]))
     return list(dict.fromkeys(name for _, name in sorted(found)))
@@ -187,9 +183,7 @@ def _when(claim: Row, published: str | None) -> tuple[str, int | str]:
     return ((published or "")[:10], 2) if published else ("", "")
 
 
-def _fatalities(
-    claim: Row, figures: dict[str, list[Row]], cluster_claims: dict[str, list[Row]]
-) -> int:
+def _fatalities(claim: Row, figures: dict[str, list[Row]], cluster_claims: dict[str, list[Row]]) -> int:
     """The lowest `killed` figure of the claim and the supporting claims of its cluster that
     report the same kind of event."""
     group = [
@@ -214,9 +208,7 @@ def _fatalities(
 def _actor_default(template: str | None, country: str) -> str:
     if not template:
         return ""
-    return template.replace(" ({country})", f" ({country})" if country else "").replace(
-        "{country}", country
-    )
+    return template.replace(" ({country})", f" ({country})" if country else "").replace("{country}", country)
 
 
 def acled_rows(data: Row) -> list[Row]:
@@ -246,9 +238,7 @@ def acled_rows(data: Row) -> list[Row]:
     for c in data.get("claims", []):
         if not c.get("event_type") or c.get("polarity") == "negative":
             continue
-        kind = acled_type(
-            c["event_type"], f"{c['span']['text']} {(c.get('sentence') or {}).get('text', '')}"
-        )
+        kind = acled_type(c["event_type"], f"{c['span']['text']} {(c.get('sentence') or {}).get('text', '')}")
         if kind is None:
             continue
         doc = docs.get(c["doc"], {})
@@ -260,10 +250,7 @@ def acled_rows(data: Row) -> list[Row]:
         fill = defaults.get(kind.sub_event_type) or defaults.get(kind.event_type) or {}
         actor1 = actors[0] if actors else _actor_default(fill.get("actor1"), country)
         actor2 = actors[1] if len(actors) > 1 else _actor_default(fill.get("actor2"), country)
-        if place and place.get("feature") == "admin1":
-            admin1 = place["name"]
-        else:
-            admin1 = (place or {}).get("admin1") or ""
+        admin1 = place["name"] if place and place.get("feature") == "admin1" else (place or {}).get("admin1") or ""
         rows.append(
             {
                 "event_id_cnty": c["id"],
@@ -306,7 +293,4 @@ def write_acled(ledger: Ledger, out: TextIO) -> str:
     writer.writeheader()
     writer.writerows(rows)
     typed = sum(1 for c in data.get("claims", []) if c.get("event_type"))
-    return (
-        f"wrote {len(rows)} events from {typed} claims with an event type "
-        "(others are not ACLED events)"
-    )
+    return f"wrote {len(rows)} events from {typed} claims with an event type (others are not ACLED events)"

@@ -207,10 +207,7 @@ def table_rows(data: Row, table: str) -> list[Row]:
     """The rows of one table of an export (`export_ledger`'s dict), flattened to its columns."""
     columns = COLUMNS[table]
     flatten = _FLATTEN[table]
-    return [
-        {col: _cell(flat.get(col)) for col in columns}
-        for flat in map(flatten, data.get(table) or [])
-    ]
+    return [{col: _cell(flat.get(col)) for col in columns} for flat in map(flatten, data.get(table) or [])]
 
 
 def write_csv(ledger: Ledger, folder: Path) -> list[Path]:

@@ -171,11 +171,7 @@ def export_ftm(data: Row) -> Iterator[Row]:
     ids = {i: f"{PREFIX}-ent-{i}" for i in actors}
     country_of: dict[str, set[str]] = defaultdict(set)
     for r in data.get("relations", []):
-        if (
-            r["predicate"] in COUNTRY_PREDICATES
-            and r["subject"] in actors
-            and r["object"] in countries
-        ):
+        if r["predicate"] in COUNTRY_PREDICATES and r["subject"] in actors and r["object"] in countries:
             country_of[r["subject"]].add(countries[r["object"]])
     for i, e in actors.items():
         docs = sorted({m["doc"] for m in e.get("mentions", [])} | set(e.get("docs", [])))
@@ -223,12 +219,7 @@ def _links(
     grouped: dict[tuple[str, str, str, str, str, str], list[Row]] = defaultdict(list)
     for r in data.get("relations", []):
         subject, obj, predicate = r["subject"], r["object"], r["predicate"]
-        if (
-            subject not in actors
-            or obj not in actors
-            or subject == obj
-            or predicate == "located_in"
-        ):
+        if subject not in actors or obj not in actors or subject == obj or predicate == "located_in":
             continue
         link = LINKS.get(predicate)
         if link and schema[subject] in link[3] and schema[obj] in link[4]:

@@ -64,7 +64,10 @@ def iter_drafts(source: str, options: IngestOptions) -> Iterator[Draft | InputEr
     elif path.exists() or path.is_symlink():
         kind = _kind(path)
         if kind is None:
-            yield UnsupportedInput(source, f"unsupported file type {path.suffix or '(none)'!r}: crosscheck reads .txt .md .html .xml/.rss/.atom .jsonl")
+            yield UnsupportedInput(
+                source,
+                f"unsupported file type {path.suffix or '(none)'!r}: crosscheck reads .txt .md .html .xml/.rss/.atom .jsonl",
+            )
             return
         yield from _read_with_sidecar(path, source, kind, options)
     else:
@@ -139,7 +142,9 @@ def _feed(data: bytes, label: str) -> Iterator[Draft | InputError]:
     yield from read_feed(data, label)
 
 
-def _read_bytes(data: bytes, label: str, options: IngestOptions, content_type: str = "") -> Iterator[Draft | InputError]:
+def _read_bytes(
+    data: bytes, label: str, options: IngestOptions, content_type: str = ""
+) -> Iterator[Draft | InputError]:
     if len(data) > options.max_bytes:
         yield InputError(label, f"input is over the {options.max_bytes / 1e6:.0f} MB cap")
         return
@@ -181,7 +186,9 @@ def _sidecar(path: Path, label: str) -> dict[str, str]:
     return {}
 
 
-def _apply(items: Iterator[Draft | InputError], sidecar: dict[str, str], options: IngestOptions) -> Iterator[Draft | InputError]:
+def _apply(
+    items: Iterator[Draft | InputError], sidecar: dict[str, str], options: IngestOptions
+) -> Iterator[Draft | InputError]:
     """Layer sidecar metadata and command-line overrides over each draft."""
     try:
         for item in items:

@@ -25,10 +25,14 @@ _MASK = (1 << 32) - 1
 # Fixed coefficients so signatures are comparable across runs and machines. With `a` below
 # 2**31 and shingle hashes cut to 32 bits, a*x + b stays inside 64 bits, so numpy computes
 # all permutations of all shingles at once without overflow.
-_A = np.array([int.from_bytes(hashlib.sha256(f"a{i}".encode()).digest()[:4], "big") >> 1 | 1
-               for i in range(PERMUTATIONS)], dtype=np.uint64)
-_B = np.array([int.from_bytes(hashlib.sha256(f"b{i}".encode()).digest()[:8], "big") % _PRIME
-               for i in range(PERMUTATIONS)], dtype=np.uint64)
+_A = np.array(
+    [int.from_bytes(hashlib.sha256(f"a{i}".encode()).digest()[:4], "big") >> 1 | 1 for i in range(PERMUTATIONS)],
+    dtype=np.uint64,
+)
+_B = np.array(
+    [int.from_bytes(hashlib.sha256(f"b{i}".encode()).digest()[:8], "big") % _PRIME for i in range(PERMUTATIONS)],
+    dtype=np.uint64,
+)
 _WORD = re.compile(r"\w+")
 JACCARD = 0.5
 CONTAINMENT = 0.8

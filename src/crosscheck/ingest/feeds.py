@@ -37,7 +37,8 @@ def _date(entry: Any) -> str | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if parsed:
         return time.strftime("%Y-%m-%dT%H:%M:%S", parsed)
-    return entry.get("published") or entry.get("updated")
+    value = entry.get("published") or entry.get("updated")
+    return str(value) if value else None
 
 
 def read_feed(data: bytes, origin: str) -> Iterator[Draft | InputError]:

@@ -60,8 +60,22 @@ def decode(data: bytes, label: str) -> str:
 # Legacy encodings in the order news text most often comes in; used to break ties between
 # decodings that charset_normalizer finds equally clean (it cannot tell cp1252 French from
 # cp775 on a short text, and prefers iso8859_3 for cp1250 Polish).
-PREFERRED = ("cp1252", "cp1250", "cp1251", "cp1256", "cp1253", "cp1254", "cp1255", "cp1257",
-             "koi8_r", "gb18030", "big5", "cp932", "shift_jis", "euc_kr")
+PREFERRED = (
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1256",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1257",
+    "koi8_r",
+    "gb18030",
+    "big5",
+    "cp932",
+    "shift_jis",
+    "euc_kr",
+)
 # Letters that a wrong single-byte guess yields for Turkish (and few living languages use).
 _RARE = frozenset("ðþÐÞýÝ")
 _CHAOS_MARGIN = 0.05

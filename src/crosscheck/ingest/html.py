@@ -33,8 +33,13 @@ def read_html(html: str, origin: str, url: str | None = None) -> Draft:
 
     def extract(fast: bool) -> dict[str, Any]:
         found = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-            favor_precision=True, fast=fast,
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=True,
+            fast=fast,
         )
         return found.as_dict() if found is not None and hasattr(found, "as_dict") else (found or {})
 

@@ -105,8 +105,13 @@ def fetch(
 ) -> Fetched:
     """GET a URL, following at most MAX_REDIRECTS redirects, each hop checked; the body is
     streamed and refused past `max_bytes`."""
-    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,text/plain;q=0.9,*/*;q=0.5"}
-    with httpx.Client(timeout=TIMEOUT, follow_redirects=False, transport=transport, headers=headers, trust_env=False) as client:
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,text/plain;q=0.9,*/*;q=0.5",
+    }
+    with httpx.Client(
+        timeout=TIMEOUT, follow_redirects=False, transport=transport, headers=headers, trust_env=False
+    ) as client:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             check_url(current, allow_private=allow_private, resolve=resolve)
@@ -122,7 +127,9 @@ def fetch(
                         raise FetchError(url, f"HTTP {response.status_code} from {current}")
                     declared = response.headers.get("content-length")
                     if declared and declared.isdigit() and int(declared) > max_bytes:
-                        raise FetchError(url, f"response of {int(declared) / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB cap")
+                        raise FetchError(
+                            url, f"response of {int(declared) / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB cap"
+                        )
                     chunks: list[bytes] = []
                     size = 0
                     for chunk in response.iter_bytes():

@@ -76,11 +76,19 @@ class Ledger:
         if tables and "_migrations" not in tables:
             raise LedgerError(f"{self.path}: an SQLite file, but not a crosscheck ledger")
         if not readonly:
-            self.conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        applied = [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")] if tables or not readonly else []
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+        applied = (
+            [r[0] for r in self.conn.execute("SELECT name FROM _migrations ORDER BY name")]
+            if tables or not readonly
+            else []
+        )
         unknown = [name for name in applied if name not in SCHEMA_NAMES]
         if unknown:
-            raise SchemaError(f"{self.path}: written by a newer crosscheck (unknown migration {unknown[0]}); upgrade crosscheck to open it")
+            raise SchemaError(
+                f"{self.path}: written by a newer crosscheck (unknown migration {unknown[0]}); upgrade crosscheck to open it"
+            )
         if readonly:
             return
         for name, sql in MIGRATIONS:
@@ -124,12 +132,24 @@ class Ledger:
             self.conn.execute(
                 "INSERT INTO documents (id, sha256, text, origin, outlet, title, url, published, language,"
                 " author, duplicate_of, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (document.id, document.sha256, document.text, document.origin, document.outlet,
-                 document.title, document.url, document.published, document.language,
-                 document.author, duplicate_of, _now()),
+                (
+                    document.id,
+                    document.sha256,
+                    document.text,
+                    document.origin,
+                    document.outlet,
+                    document.title,
+                    document.url,
+                    document.published,
+                    document.language,
+                    document.author,
+                    duplicate_of,
+                    _now(),
+                ),
             )
-            self.conn.executemany("INSERT OR IGNORE INTO document_bands VALUES (?, ?)",
-                                  [(_signed(k), document.id) for k in keys])
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO document_bands VALUES (?, ?)", [(_signed(k), document.id) for k in keys]
+            )
             if analysis is not None:
                 self._store_analysis(analysis)
         return AddResult("added", document.id, duplicate_of)
@@ -138,8 +158,13 @@ class Ledger:
         from crosscheck.ledger.analysis import store_analysis
         from crosscheck.ledger.resolution import recompute_cluster, resolve_document
 
-        before = {r[0] for r in self.conn.execute(
-            "SELECT DISTINCT m.cluster FROM memberships m JOIN claims c ON c.id = m.claim WHERE c.doc = ?", (analysis.doc,))}
+        before = {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT m.cluster FROM memberships m JOIN claims c ON c.id = m.claim WHERE c.doc = ?",
+                (analysis.doc,),
+            )
+        }
         store_analysis(self.conn, analysis)
         for cluster in before:
             recompute_cluster(self.conn, cluster, analysis.doc)
@@ -154,10 +179,25 @@ class Ledger:
         """Stored documents lacking an analysis (or, given `version`, one of another version)."""
         rows = self.conn.execute(
             "SELECT d.* FROM documents d LEFT JOIN analyses a ON a.doc = d.id "
-            "WHERE ? IS NULL OR a.doc IS NULL OR a.version != ? ORDER BY d.rowid", (version, version)).fetchall()
-        return [Document(id=r["id"], sha256=r["sha256"], text=r["text"], origin=r["origin"], outlet=r["outlet"],
-                         title=r["title"], url=r["url"], published=r["published"], language=r["language"],
-                         author=r["author"], duplicate_of=r["duplicate_of"]) for r in rows]
+            "WHERE ? IS NULL OR a.doc IS NULL OR a.version != ? ORDER BY d.rowid",
+            (version, version),
+        ).fetchall()
+        return [
+            Document(
+                id=r["id"],
+                sha256=r["sha256"],
+                text=r["text"],
+                origin=r["origin"],
+                outlet=r["outlet"],
+                title=r["title"],
+                url=r["url"],
+                published=r["published"],
+                language=r["language"],
+                author=r["author"],
+                duplicate_of=r["duplicate_of"],
+            )
+            for r in rows
+        ]
 
     def _near_duplicate(self, own: set[int], keys: list[int]) -> str | None:
         marks = ",".join("?" * len(keys))
@@ -173,7 +213,7 @@ class Ledger:
 
     def document(self, ref: str) -> sqlite3.Row | None:
         """A document by id, unique id prefix, or origin (or origin suffix)."""
-        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (ref,)).fetchone()
+        row: sqlite3.Row | None = self.conn.execute("SELECT * FROM documents WHERE id = ?", (ref,)).fetchone()
         if row:
             return row
         rows = self.conn.execute(

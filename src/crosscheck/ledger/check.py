@@ -45,7 +45,11 @@ def check_ledger(ledger: Ledger) -> list[str]:
 
 # Tables whose rows carry (start, end, text) into a document; later migrations add to it.
 SPAN_TABLES: list[tuple[str, str]] = [
-    ("entity_mentions", "doc"), ("place_mentions", "doc"), ("relations", "doc"), ("claims", "doc"), ("figures", "doc"),
+    ("entity_mentions", "doc"),
+    ("place_mentions", "doc"),
+    ("relations", "doc"),
+    ("claims", "doc"),
+    ("figures", "doc"),
 ]
 
 

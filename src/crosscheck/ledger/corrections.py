@@ -182,7 +182,9 @@ def split_entities(ledger: Ledger, a: str, b: str) -> Correction:
         clusters = _regroup(conn, group)
         summary = f"split {_name(conn, rep_a)} from {_name(conn, rep_b)}"
         _log(conn, str(jid), summary)
-    return Correction(judgement=jid, kind="entity", decision="different", summary=summary, clusters=tuple(sorted(clusters)))
+    return Correction(
+        judgement=jid, kind="entity", decision="different", summary=summary, clusters=tuple(sorted(clusters))
+    )
 
 
 def _widen(conn: sqlite3.Connection, side: list[str], other: list[str], group: set[str]) -> list[str]:
@@ -287,14 +289,18 @@ def _refresh_claims(conn: sqlite3.Connection, claims: Sequence[sqlite3.Row], sta
     series: set[tuple[str, str]] = set()
     touched: set[str] = set()
     outlets: dict[str, str | None] = {}
-    indexed = {c["id"] for c in claims if conn.execute("SELECT 1 FROM memberships WHERE claim=?", (c["id"],)).fetchone()}
+    indexed = {
+        c["id"] for c in claims if conn.execute("SELECT 1 FROM memberships WHERE claim=?", (c["id"],)).fetchone()
+    }
     features = {f.id: f for f in _features_of(conn, [c for c in claims if c["id"] in indexed])}
     for claim in claims:
         before = conn.execute("SELECT origin FROM claim_origins WHERE claim=?", (claim["id"],)).fetchone()
         if claim["doc"] not in outlets:
             outlets[claim["doc"]] = _root_outlet(conn, claim["doc"])
         origin = origin_of(_chain(conn, claim), outlets[claim["doc"]])
-        conn.execute("INSERT OR REPLACE INTO claim_origins VALUES (?, ?, ?, '[]')", (claim["id"], origin.name, origin.kind))
+        conn.execute(
+            "INSERT OR REPLACE INTO claim_origins VALUES (?, ?, ?, '[]')", (claim["id"], origin.name, origin.kind)
+        )
         member = conn.execute("SELECT cluster FROM memberships WHERE claim=?", (claim["id"],)).fetchone()
         if member is not None:
             touched.add(member[0])
@@ -304,10 +310,14 @@ def _refresh_claims(conn: sqlite3.Connection, claims: Sequence[sqlite3.Row], sta
                     conn.execute("UPDATE key_counts SET n = n - 1 WHERE key=?", (key,))
             for key in fresh:
                 if conn.execute("INSERT OR IGNORE INTO claim_keys VALUES (?, ?)", (key, claim["id"])).rowcount:
-                    conn.execute("INSERT INTO key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1", (key,))
+                    conn.execute(
+                        "INSERT INTO key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1", (key,)
+                    )
         cats = [
             r[0]
-            for r in conn.execute("SELECT DISTINCT category FROM figures WHERE claim=? AND part_of IS NULL", (claim["id"],))
+            for r in conn.execute(
+                "SELECT DISTINCT category FROM figures WHERE claim=? AND part_of IS NULL", (claim["id"],)
+            )
         ]
         for cat in cats:
             if cat not in _NO_SERIES:
@@ -457,7 +467,9 @@ def undo(ledger: Ledger, judgement: int | None = None) -> Correction:
             recompute_cluster(conn, k, None)
         summary = f"undid {j['kind']} {j['decision']} (judgement {j['id']})"
         _log(conn, str(j["id"]), summary)
-    return Correction(judgement=j["id"], kind=j["kind"], decision="undo", summary=summary, clusters=tuple(sorted(clusters)))
+    return Correction(
+        judgement=j["id"], kind=j["kind"], decision="undo", summary=summary, clusters=tuple(sorted(clusters))
+    )
 
 
 def _restance(conn: sqlite3.Connection, claim: str) -> str | None:
@@ -474,8 +486,15 @@ def _restance(conn: sqlite3.Connection, claim: str) -> str | None:
     stance = (
         row[0]
         if row
-        else stance_of(polarity=c["polarity"], certainty=c["certainty"], kind=c["kind"], text=c["text"], cue=c["cue"],
-                       source_text=c["source_text"], source_kind=c["source_kind"])
+        else stance_of(
+            polarity=c["polarity"],
+            certainty=c["certainty"],
+            kind=c["kind"],
+            text=c["text"],
+            cue=c["cue"],
+            source_text=c["source_text"],
+            source_kind=c["source_kind"],
+        )
     )
     conn.execute("UPDATE memberships SET stance=? WHERE claim=?", (stance, claim))
     return cluster

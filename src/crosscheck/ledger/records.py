@@ -35,8 +35,10 @@ def _entities(conn: sqlite3.Connection, actor_of: dict[str, str]) -> list[dict[s
         mentions[m["entity"]].append(_span(m["doc"], m["start"], m["stop"], m["text"]))
     for r in rows:
         actor = actor_of.get(r["id"], r["id"])
-        g = groups.setdefault(actor, {"id": actor, "name": None, "type": r["type"], "kind": None,
-                                      "aliases": {}, "mentions": [], "docs": []})
+        g = groups.setdefault(
+            actor,
+            {"id": actor, "name": None, "type": r["type"], "kind": None, "aliases": {}, "mentions": [], "docs": []},
+        )
         if r["id"] == actor or g["name"] is None:
             g["name"] = r["name"]
         g["kind"] = g["kind"] or r["kind"]
@@ -61,16 +63,30 @@ def _places(conn: sqlite3.Connection) -> tuple[list[dict[str, Any]], dict[str, s
     for r in conn.execute("SELECT * FROM places ORDER BY rowid"):
         key = r["gazetteer_id"] or f"unresolved:{r['name'].lower()}"
         key_of[r["id"]] = key
-        g = groups.setdefault(key, {"id": key, "name": r["name"], "country": r["country"], "admin1": r["admin1"],
-                                    "lat": r["lat"], "lon": r["lon"], "feature": r["feature"],
-                                    "gazetteer_id": r["gazetteer_id"], "mentions": []})
+        g = groups.setdefault(
+            key,
+            {
+                "id": key,
+                "name": r["name"],
+                "country": r["country"],
+                "admin1": r["admin1"],
+                "lat": r["lat"],
+                "lon": r["lon"],
+                "feature": r["feature"],
+                "gazetteer_id": r["gazetteer_id"],
+                "mentions": [],
+            },
+        )
         g["mentions"].extend(mentions.get(r["id"], []))
     return list(groups.values()), key_of
 
 
 def _source(row: sqlite3.Row, actor_of: dict[str, str]) -> dict[str, Any]:
-    src: dict[str, Any] = {"text": row["source_text"], "kind": row["source_kind"],
-                           "entity": actor_of.get(row["source_entity"]) if row["source_entity"] else None}
+    src: dict[str, Any] = {
+        "text": row["source_text"],
+        "kind": row["source_kind"],
+        "entity": actor_of.get(row["source_entity"]) if row["source_entity"] else None,
+    }
     if row["source_start"] is not None:
         src["span"] = _span(row["doc"], row["source_start"], row["source_stop"], row["source_text"])
     return src
@@ -90,17 +106,35 @@ def _claims(conn: sqlite3.Connection, actor_of: dict[str, str], place_key: dict[
             via.append(item)
         when = None
         if r["when_start"] or r["when_end"] or r["when_text"]:
-            when = {"start": r["when_start"], "end": r["when_end"], "precision": r["when_precision"], "text": r["when_text"]}
-        out.append({
-            "id": r["id"], "doc": r["doc"], "span": _span(r["doc"], r["start"], r["stop"], r["text"]),
-            "sentence": _span(r["doc"], r["sentence_start"], r["sentence_stop"], ""),
-            "source": _source(r, actor_of), "via": via, "cue": r["cue"], "quote": r["quote"],
-            "certainty": r["certainty"], "polarity": r["polarity"], "kind": r["kind"],
-            "entities": list(dict.fromkeys(actor_of.get(e, e) for e in json.loads(r["entities"]))),
-            "places": list(dict.fromkeys(place_key.get(p, p) for p in json.loads(r["places"]))),
-            "figures": json.loads(r["figures"]), "when": when, "event_type": r["event_type"],
-            "cluster": cluster, "stance": stance, "origin": origin.get(r["id"]),
-        })
+            when = {
+                "start": r["when_start"],
+                "end": r["when_end"],
+                "precision": r["when_precision"],
+                "text": r["when_text"],
+            }
+        out.append(
+            {
+                "id": r["id"],
+                "doc": r["doc"],
+                "span": _span(r["doc"], r["start"], r["stop"], r["text"]),
+                "sentence": _span(r["doc"], r["sentence_start"], r["sentence_stop"], ""),
+                "source": _source(r, actor_of),
+                "via": via,
+                "cue": r["cue"],
+                "quote": r["quote"],
+                "certainty": r["certainty"],
+                "polarity": r["polarity"],
+                "kind": r["kind"],
+                "entities": list(dict.fromkeys(actor_of.get(e, e) for e in json.loads(r["entities"]))),
+                "places": list(dict.fromkeys(place_key.get(p, p) for p in json.loads(r["places"]))),
+                "figures": json.loads(r["figures"]),
+                "when": when,
+                "event_type": r["event_type"],
+                "cluster": cluster,
+                "stance": stance,
+                "origin": origin.get(r["id"]),
+            }
+        )
     return out
 
 
@@ -114,25 +148,62 @@ def export_parts(ledger: Ledger) -> dict[str, list[dict[str, Any]]]:
     names = {e: n for e, n in conn.execute("SELECT id, name FROM entities")}
     for c in claims:
         s = c["sentence"]
-        s["text"] = texts[c["doc"]][s["start"]:s["end"]]
+        s["text"] = texts[c["doc"]][s["start"] : s["end"]]
         if c["origin"] and c["origin"].startswith("actor:"):
             c["origin"] = names.get(c["origin"][6:], c["origin"])
-    relations = [{"subject": actor_of.get(r["subject"], r["subject"]), "predicate": r["predicate"],
-                  "object": actor_of.get(r["object"], r["object"]), "id": r["id"],
-                  "evidence": [_span(r["doc"], r["start"], r["stop"], r["text"])]}
-                 for r in conn.execute("SELECT * FROM relations ORDER BY doc, start")]
-    figures = [{"id": r["id"], "doc": r["doc"], "span": _span(r["doc"], r["start"], r["stop"], r["text"]),
-                "value": r["value"], "low": r["low"], "high": r["high"], "qualifier": r["qualifier"],
-                "category": r["category"], "what": r["what"], "as_of": r["as_of"],
-                "place": place_key.get(r["place"]) if r["place"] else None, "claim": r["claim"], "part_of": r["part_of"]}
-               for r in conn.execute("SELECT * FROM figures ORDER BY doc, start")]
+    relations = [
+        {
+            "subject": actor_of.get(r["subject"], r["subject"]),
+            "predicate": r["predicate"],
+            "object": actor_of.get(r["object"], r["object"]),
+            "id": r["id"],
+            "evidence": [_span(r["doc"], r["start"], r["stop"], r["text"])],
+        }
+        for r in conn.execute("SELECT * FROM relations ORDER BY doc, start")
+    ]
+    figures = [
+        {
+            "id": r["id"],
+            "doc": r["doc"],
+            "span": _span(r["doc"], r["start"], r["stop"], r["text"]),
+            "value": r["value"],
+            "low": r["low"],
+            "high": r["high"],
+            "qualifier": r["qualifier"],
+            "category": r["category"],
+            "what": r["what"],
+            "as_of": r["as_of"],
+            "place": place_key.get(r["place"]) if r["place"] else None,
+            "claim": r["claim"],
+            "part_of": r["part_of"],
+        }
+        for r in conn.execute("SELECT * FROM figures ORDER BY doc, start")
+    ]
     members: dict[str, list[str]] = defaultdict(list)
-    for r in conn.execute("SELECT m.claim, m.cluster FROM memberships m JOIN claims c ON c.id = m.claim ORDER BY c.doc, c.start"):
+    for r in conn.execute(
+        "SELECT m.claim, m.cluster FROM memberships m JOIN claims c ON c.id = m.claim ORDER BY c.doc, c.start"
+    ):
         members[r[1]].append(r[0])
-    clusters = [{"id": r["id"], "proposition": r["proposition"], "claims": members.get(r["id"], []),
-                 "status": r["status"], "reason": r["reason"], "origins": json.loads(r["origins"]),
-                 "refuted_by": json.loads(r["refuted_by"])}
-                for r in conn.execute("SELECT * FROM clusters ORDER BY size DESC, id")]
+    clusters = [
+        {
+            "id": r["id"],
+            "proposition": r["proposition"],
+            "claims": members.get(r["id"], []),
+            "status": r["status"],
+            "reason": r["reason"],
+            "origins": json.loads(r["origins"]),
+            "refuted_by": json.loads(r["refuted_by"]),
+        }
+        for r in conn.execute("SELECT * FROM clusters ORDER BY size DESC, id")
+    ]
     series = read_series(conn)
-    return {"entities": _entities(conn, actor_of), "relations": relations, "places": places, "claims": claims,
-            "figures": figures, "clusters": clusters, "series": series, "events": []}
+    return {
+        "entities": _entities(conn, actor_of),
+        "relations": relations,
+        "places": places,
+        "claims": claims,
+        "figures": figures,
+        "clusters": clusters,
+        "series": series,
+        "events": [],
+    }

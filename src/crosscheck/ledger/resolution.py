@@ -10,27 +10,27 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import lru_cache
 
+from crosscheck.ledger.series import add_document_points, rebuild_series
 from crosscheck.nlp.geocode import demonym_country
+from crosscheck.records import content_id
 from crosscheck.resolve.names import NameInfo, compare, name_keys, normalise
 from crosscheck.resolve.origins import ChainLink, origin_of
-from crosscheck.ledger.series import add_document_points, rebuild_series
 from crosscheck.resolve.similarity import REFUTE_THRESHOLD, THRESHOLD, ClaimFeatures, idf_weight, similarity
 from crosscheck.resolve.stance import stance_of
 from crosscheck.resolve.status import Member, Status, cluster_status
-from crosscheck.records import content_id
 
 __all__ = ["actor_names", "rebuild_series", "recompute_cluster", "resolve_document"]
 
-MAX_KEY_DF = 400      # keys in more claims than this are too common to find candidates with
-MAX_CANDIDATES = 60   # claims scored per new claim, the ones sharing most rare keys
+MAX_KEY_DF = 400  # keys in more claims than this are too common to find candidates with
+MAX_CANDIDATES = 60  # claims scored per new claim, the ones sharing most rare keys
 MAX_ENTITY_CANDIDATES = 60  # entities compared per new entity, the ones sharing most name keys
 MAX_NAME_KEY_DF = 300  # name keys shared by more entities than this are too common to block on
 MIN_PROPOSITION_WORDS = 6  # shorter claim contents are shown as their whole sentence
-PER_KEY = 50          # entities fetched per name key
-PER_ACTOR = 3         # entities of one actor compared at most
+PER_KEY = 50  # entities fetched per name key
+PER_ACTOR = 3  # entities of one actor compared at most
 COMPATIBLE = {"GPE": {"GPE", "LOC"}, "LOC": {"GPE", "LOC", "FAC"}, "FAC": {"FAC", "LOC"}}
 
 
@@ -39,6 +39,7 @@ def _now() -> str:
 
 
 # -- entities -----------------------------------------------------------------------------
+
 
 def _info(row: sqlite3.Row) -> NameInfo:
     return NameInfo(name=row["name"], type=row["type"], kind=row["kind"], aliases=tuple(json.loads(row["aliases"])))
@@ -52,7 +53,9 @@ def _blocked(conn: sqlite3.Connection, a: str, b: str) -> bool:
     """True when a user said these two actors are different."""
     row = conn.execute(
         "SELECT 1 FROM judgements WHERE author='user' AND kind='entity' AND decision='different' AND undone=0 "
-        "AND ((a=? AND b=?) OR (a=? AND b=?))", (a, b, b, a)).fetchone()
+        "AND ((a=? AND b=?) OR (a=? AND b=?))",
+        (a, b, b, a),
+    ).fetchone()
     return row is not None
 
 
@@ -78,8 +81,9 @@ def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
         for name in (info.name, *info.aliases):
             keys |= name_keys(name)
         conn.executemany("INSERT OR IGNORE INTO name_keys VALUES (?, ?)", [(k, row["id"]) for k in keys])
-        conn.executemany("INSERT INTO name_key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
-                         [(k,) for k in keys])
+        conn.executemany(
+            "INSERT INTO name_key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1", [(k,) for k in keys]
+        )
         conn.execute("INSERT OR REPLACE INTO actors VALUES (?, ?)", (row["id"], row["id"]))
         cands = _entity_candidates(conn, keys, doc)
         mine = row["id"]
@@ -97,7 +101,8 @@ def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
             conn.execute(
                 "INSERT INTO judgements (kind, a, b, decision, score, features, author, created_at) "
                 "VALUES ('entity', ?, ?, 'same', ?, ?, 'auto', ?)",
-                (mine, cand["id"], verdict.score, json.dumps(verdict.features), _now()))
+                (mine, cand["id"], verdict.score, json.dumps(verdict.features), _now()),
+            )
             if _blocked(conn, current, cand["actor"]):
                 continue
             keep, gone = sorted((current, cand["actor"]), key=lambda a: _entity_order(conn, a))
@@ -109,8 +114,10 @@ def _entity_candidates(conn: sqlite3.Connection, keys: set[str], doc: str) -> li
     Exact-name keys always count; other keys only while rarer than MAX_NAME_KEY_DF. Each key
     contributes at most PER_KEY entities, so the cost does not grow with the ledger."""
     ordered = sorted(keys)
-    counts = {r[0]: r[1] for r in conn.execute(
-        f"SELECT key, n FROM name_key_counts WHERE key IN ({_marks(ordered)})", ordered)}
+    counts = {
+        r[0]: r[1]
+        for r in conn.execute(f"SELECT key, n FROM name_key_counts WHERE key IN ({_marks(ordered)})", ordered)
+    }
     shared: dict[str, int] = {}
     for key in ordered:
         if not key.startswith("n:") and counts.get(key, 0) > MAX_NAME_KEY_DF:
@@ -122,7 +129,8 @@ def _entity_candidates(conn: sqlite3.Connection, keys: set[str], doc: str) -> li
         return []
     rows = conn.execute(
         f"SELECT e.*, a.actor FROM entities e JOIN actors a ON a.entity = e.id WHERE e.id IN ({_marks(best)}) AND e.doc != ?",
-        [*best, doc]).fetchall()
+        [*best, doc],
+    ).fetchall()
     rows.sort(key=lambda r: -shared[r["id"]])
     return rows[:MAX_ENTITY_CANDIDATES]
 
@@ -144,6 +152,7 @@ def actor_names(conn: sqlite3.Connection, actors: Iterable[str]) -> dict[str, st
 
 # -- claims -------------------------------------------------------------------------------
 
+
 def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[ClaimFeatures]:
     """Comparable features of many claims, with a few bulk queries."""
     entity_ids = sorted({e for c in claims for e in json.loads(c["entities"]) + json.loads(c["subjects"])})
@@ -152,20 +161,24 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
     entity_info: dict[str, tuple[str, str | None]] = {}
     for chunk in _chunks(entity_ids):
         for entity, actor, type_, name in conn.execute(
-                f"SELECT a.entity, a.actor, e.type, e.name FROM actors a JOIN entities e ON e.id = a.entity "
-                f"WHERE a.entity IN ({_marks(chunk)})", chunk):
+            f"SELECT a.entity, a.actor, e.type, e.name FROM actors a JOIN entities e ON e.id = a.entity "
+            f"WHERE a.entity IN ({_marks(chunk)})",
+            chunk,
+        ):
             entity_info[entity] = (actor, _country_of(type_, name))
     place_key: dict[str, str] = {}
     for chunk in _chunks(place_ids):
         for pid, gid, name in conn.execute(
-                f"SELECT id, gazetteer_id, name FROM places WHERE id IN ({_marks(chunk)})", chunk):
+            f"SELECT id, gazetteer_id, name FROM places WHERE id IN ({_marks(chunk)})", chunk
+        ):
             place_key[pid] = gid or f"name:{name.lower()}"
     figures: dict[str, set[tuple[str, float]]] = {}
     for chunk in _chunks(ids):
         for claim, category, value in conn.execute(
-                f"SELECT f.claim, f.category, f.value FROM figures f JOIN claims c ON c.id = f.claim "
-                f"WHERE f.claim IN ({_marks(chunk)}) AND f.part_of IS NULL AND f.start >= c.start AND f.stop <= c.stop",
-                chunk):
+            f"SELECT f.claim, f.category, f.value FROM figures f JOIN claims c ON c.id = f.claim "
+            f"WHERE f.claim IN ({_marks(chunk)}) AND f.part_of IS NULL AND f.start >= c.start AND f.stop <= c.stop",
+            chunk,
+        ):
             figures.setdefault(claim, set()).add((category, float(value)))
     out = []
     for c in claims:
@@ -182,11 +195,20 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
         for e in json.loads(c["subjects"]):
             actor, country = entity_info.get(e, (None, None))
             subjects |= {k for k in (actor, country and f"iso3166-1:{country}") if k}
-        out.append(ClaimFeatures(id=c["id"], doc=c["doc"], terms=frozenset(json.loads(c["terms"])),
-                                 actors=frozenset(actors), places=frozenset(places),
-                                 figures=frozenset(figures.get(c["id"], set())), dates=frozenset(dates),
-                                 subjects=frozenset(subjects),
-                                 polarity=c["polarity"], kind=c["kind"]))
+        out.append(
+            ClaimFeatures(
+                id=c["id"],
+                doc=c["doc"],
+                terms=frozenset(json.loads(c["terms"])),
+                actors=frozenset(actors),
+                places=frozenset(places),
+                figures=frozenset(figures.get(c["id"], set())),
+                dates=frozenset(dates),
+                subjects=frozenset(subjects),
+                polarity=c["polarity"],
+                kind=c["kind"],
+            )
+        )
     return out
 
 
@@ -236,14 +258,17 @@ def _actor_named(conn: sqlite3.Connection, words: str) -> str | None:
         return None
     row = conn.execute(
         "SELECT a.actor FROM name_keys k JOIN actors a ON a.entity = k.entity WHERE k.key = ? "
-        "GROUP BY a.actor ORDER BY count(*) DESC LIMIT 1", (key,)).fetchone()
+        "GROUP BY a.actor ORDER BY count(*) DESC LIMIT 1",
+        (key,),
+    ).fetchone()
     return f"actor:{row[0]}" if row else None
 
 
 def _root_outlet(conn: sqlite3.Connection, doc: str) -> str | None:
     row = conn.execute(
         "SELECT coalesce(o.outlet, d.outlet) FROM documents d LEFT JOIN documents o ON o.id = d.duplicate_of WHERE d.id=?",
-        (doc,)).fetchone()
+        (doc,),
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -252,39 +277,59 @@ def _candidates(conn: sqlite3.Connection, feats: ClaimFeatures) -> list[str]:
     keys = sorted(feats.keys())
     if not keys:
         return []
-    rare = [r[0] for r in conn.execute(
-        f"SELECT key FROM key_counts WHERE key IN ({_marks(keys)}) AND n <= ? ORDER BY n LIMIT 16", [*keys, MAX_KEY_DF])]
+    rare = [
+        r[0]
+        for r in conn.execute(
+            f"SELECT key FROM key_counts WHERE key IN ({_marks(keys)}) AND n <= ? ORDER BY n LIMIT 16",
+            [*keys, MAX_KEY_DF],
+        )
+    ]
     if not rare:
         return []
-    return [r[0] for r in conn.execute(
-        f"SELECT claim FROM claim_keys WHERE key IN ({_marks(rare)}) AND claim != ? GROUP BY claim "
-        f"HAVING count(*) >= ? ORDER BY count(*) DESC LIMIT ?", [*rare, feats.id, min(2, len(rare)), MAX_CANDIDATES])]
+    return [
+        r[0]
+        for r in conn.execute(
+            f"SELECT claim FROM claim_keys WHERE key IN ({_marks(rare)}) AND claim != ? GROUP BY claim "
+            f"HAVING count(*) >= ? ORDER BY count(*) DESC LIMIT ?",
+            [*rare, feats.id, min(2, len(rare)), MAX_CANDIDATES],
+        )
+    ]
 
 
 def _index_claim(conn: sqlite3.Connection, feats: ClaimFeatures) -> None:
     keys = feats.keys()
     conn.executemany("INSERT OR IGNORE INTO claim_keys VALUES (?, ?)", [(k, feats.id) for k in keys])
-    conn.executemany("INSERT INTO key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
-                     [(k,) for k in keys])
+    conn.executemany(
+        "INSERT INTO key_counts VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1", [(k,) for k in keys]
+    )
 
 
 def _key_weights(conn: sqlite3.Connection, feats: Iterable[ClaimFeatures]) -> dict[str, int]:
     keys = sorted(set().union(*(f.keys() for f in feats)))
     out: dict[str, int] = {}
     for chunk in _chunks(keys):
-        out.update({r[0]: r[1] for r in conn.execute(f"SELECT key, n FROM key_counts WHERE key IN ({_marks(chunk)})", chunk)})
+        out.update(
+            {r[0]: r[1] for r in conn.execute(f"SELECT key, n FROM key_counts WHERE key IN ({_marks(chunk)})", chunk)}
+        )
     return out
 
 
-def _best_cluster(conn: sqlite3.Connection, feats: ClaimFeatures, stance: str, total: int) -> tuple[str | None, float, dict[str, object]]:
+def _best_cluster(
+    conn: sqlite3.Connection, feats: ClaimFeatures, stance: str, total: int
+) -> tuple[str | None, float, dict[str, object]]:
     """The cluster of the most similar candidate claim above the bar, its score and why."""
     cand_ids = _candidates(conn, feats)
     if not cand_ids:
         return None, 0.0, {}
-    rows = conn.execute(f"SELECT * FROM claims WHERE id IN ({_marks(cand_ids)}) AND kind = ?",
-                        [*cand_ids, feats.kind]).fetchall()
-    member = {r[0]: (r[1], r[2]) for r in conn.execute(
-        f"SELECT claim, cluster, stance FROM memberships WHERE claim IN ({_marks(cand_ids)})", cand_ids)}
+    rows = conn.execute(
+        f"SELECT * FROM claims WHERE id IN ({_marks(cand_ids)}) AND kind = ?", [*cand_ids, feats.kind]
+    ).fetchall()
+    member = {
+        r[0]: (r[1], r[2])
+        for r in conn.execute(
+            f"SELECT claim, cluster, stance FROM memberships WHERE claim IN ({_marks(cand_ids)})", cand_ids
+        )
+    }
     others = [f for f in _features_of(conn, rows) if f.id in member]
     weight = idf_weight(_key_weights(conn, [feats, *others]), total)
     best: tuple[str | None, float, float, dict[str, object]] = (None, 0.0, 0.0, {})
@@ -308,14 +353,21 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
     features = {f.id: f for f in _features_of(conn, clustered)}
     for claim in claims:
         origin = origin_of(_chain(conn, claim), outlet)
-        conn.execute("INSERT OR REPLACE INTO claim_origins VALUES (?, ?, ?, ?)",
-                     (claim["id"], origin.name, origin.kind, "[]"))
+        conn.execute(
+            "INSERT OR REPLACE INTO claim_origins VALUES (?, ?, ?, ?)", (claim["id"], origin.name, origin.kind, "[]")
+        )
         if claim["id"] not in features:
             continue
         feats = features[claim["id"]]
-        stance = stance_of(polarity=claim["polarity"], certainty=claim["certainty"], kind=claim["kind"],
-                           text=claim["text"], cue=claim["cue"], source_text=claim["source_text"],
-                           source_kind=claim["source_kind"])
+        stance = stance_of(
+            polarity=claim["polarity"],
+            certainty=claim["certainty"],
+            kind=claim["kind"],
+            text=claim["text"],
+            cue=claim["cue"],
+            source_text=claim["source_text"],
+            source_kind=claim["source_kind"],
+        )
         stance = _user_stance(conn, claim["id"]) or stance
         best, score, why = _best_cluster(conn, feats, stance, total)
         cluster = best or content_id("k", claim["id"])
@@ -323,7 +375,8 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
             conn.execute(
                 "INSERT INTO judgements (kind, a, b, decision, score, features, author, created_at) "
                 "VALUES ('cluster', ?, ?, 'same', ?, ?, 'auto', ?)",
-                (claim["id"], best, score, json.dumps(why), _now()))
+                (claim["id"], best, score, json.dumps(why), _now()),
+            )
         conn.execute("INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", (claim["id"], cluster, stance, score))
         _index_claim(conn, feats)
         touched.add(cluster)
@@ -336,7 +389,9 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -
         "SELECT m.claim, m.stance, o.origin, o.kind AS origin_kind, c.doc, c.text, c.source_kind, c.source_text, "
         "c.certainty, c.polarity, substr(d.text, c.sentence_start + 1, c.sentence_stop - c.sentence_start) AS sentence "
         "FROM memberships m JOIN claims c ON c.id = m.claim JOIN claim_origins o ON o.claim = m.claim "
-        "JOIN documents d ON d.id = c.doc WHERE m.cluster=? ORDER BY c.rowid", (cluster,)).fetchall()
+        "JOIN documents d ON d.id = c.doc WHERE m.cluster=? ORDER BY c.rowid",
+        (cluster,),
+    ).fetchall()
     before = conn.execute("SELECT status FROM clusters WHERE id=?", (cluster,)).fetchone()
     if not rows:
         conn.execute("DELETE FROM clusters WHERE id=?", (cluster,))
@@ -346,20 +401,34 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -
     def display(origin: str) -> str:
         return names.get(origin[6:], origin) if origin.startswith("actor:") else origin
 
-    members = _within_document([Member(r["claim"], r["stance"], display(r["origin"]), r["origin_kind"]) for r in rows],
-                               [r["doc"] for r in rows], [r["source_text"] for r in rows])
+    members = _within_document(
+        [Member(r["claim"], r["stance"], display(r["origin"]), r["origin_kind"]) for r in rows],
+        [r["doc"] for r in rows],
+        [r["source_text"] for r in rows],
+    )
     status = _user_status(conn, cluster, cluster_status(members))
     proposition = _proposition(rows)
     conn.execute(
         "INSERT INTO clusters VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET proposition=excluded.proposition, "
         "status=excluded.status, reason=excluded.reason, origins=excluded.origins, refuted_by=excluded.refuted_by, "
         "size=excluded.size, updated_at=excluded.updated_at",
-        (cluster, proposition, status.status, status.reason, json.dumps(list(status.origins), ensure_ascii=False),
-         json.dumps(list(status.refuted_by), ensure_ascii=False), len(rows), _now()))
+        (
+            cluster,
+            proposition,
+            status.status,
+            status.reason,
+            json.dumps(list(status.origins), ensure_ascii=False),
+            json.dumps(list(status.refuted_by), ensure_ascii=False),
+            len(rows),
+            _now(),
+        ),
+    )
     previous = before[0] if before else None
     if previous != status.status:
-        conn.execute("INSERT INTO changes (at, kind, subject, before, after, doc, reason) VALUES (?, 'status', ?, ?, ?, ?, ?)",
-                     (_now(), cluster, previous, status.status, doc, status.reason))
+        conn.execute(
+            "INSERT INTO changes (at, kind, subject, before, after, doc, reason) VALUES (?, 'status', ?, ?, ?, ?, ?)",
+            (_now(), cluster, previous, status.status, doc, status.reason),
+        )
 
 
 def _within_document(members: list[Member], docs: list[str], sources: list[str]) -> list[Member]:
@@ -400,7 +469,9 @@ def _user_status(conn: sqlite3.Connection, cluster: str, computed: Status) -> St
     row = conn.execute(
         "SELECT decision, features FROM judgements WHERE kind='status' AND author='user' AND undone=0 AND "
         "(a=? OR json_extract(features, '$.claim') IN (SELECT claim FROM memberships WHERE cluster=?)) "
-        "ORDER BY a=? DESC, id DESC LIMIT 1", (cluster, cluster, cluster)).fetchone()
+        "ORDER BY a=? DESC, id DESC LIMIT 1",
+        (cluster, cluster, cluster),
+    ).fetchone()
     if row is None or row[0] == computed.status:
         return computed
     note = json.loads(row[1]).get("note")
@@ -410,14 +481,18 @@ def _user_status(conn: sqlite3.Connection, cluster: str, computed: Status) -> St
 
 def _user_stance(conn: sqlite3.Connection, claim: str) -> str | None:
     """A stance set by hand for this claim, if any."""
-    row = conn.execute("SELECT decision FROM judgements WHERE kind='stance' AND a=? AND author='user' AND undone=0 "
-                       "ORDER BY id DESC LIMIT 1", (claim,)).fetchone()
+    row = conn.execute(
+        "SELECT decision FROM judgements WHERE kind='stance' AND a=? AND author='user' AND undone=0 "
+        "ORDER BY id DESC LIMIT 1",
+        (claim,),
+    ).fetchone()
     return str(row[0]) if row else None
 
 
 def _proposition(rows: list[sqlite3.Row]) -> str:
     """The clearest supporting claim's content, as a sentence; a fragment too short to read
     alone ("6,126 deaths") gives way to its whole sentence."""
+
     def rank(r: sqlite3.Row) -> tuple[int, int, int, int]:
         return (r["stance"] != "supports", r["certainty"] != "certain", r["source_kind"] == "outlet", len(r["text"]))
 
@@ -429,6 +504,7 @@ def _proposition(rows: list[sqlite3.Row]) -> str:
 
 
 # -- series -------------------------------------------------------------------------------
+
 
 def resolve_document(conn: sqlite3.Connection, doc: str) -> None:
     """Entities, clusters, statuses and series updated for one new document."""

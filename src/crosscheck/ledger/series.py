@@ -29,11 +29,15 @@ def _origin_name(conn: sqlite3.Connection, origin: str) -> str:
     return origin
 
 
-def _series_for(conn: sqlite3.Connection, category: str, origin: str, place: str | None, counted: str, what: str) -> str:
+def _series_for(
+    conn: sqlite3.Connection, category: str, origin: str, place: str | None, counted: str, what: str
+) -> str:
     """The series a figure belongs to, created when new; a place is filled in when first known."""
     sid = content_id("s", category, origin, counted)
-    conn.execute("INSERT OR IGNORE INTO series VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 (sid, category, what, place, _origin_name(conn, origin), origin, counted))
+    conn.execute(
+        "INSERT OR IGNORE INTO series VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (sid, category, what, place, _origin_name(conn, origin), origin, counted),
+    )
     if place is not None:
         conn.execute("UPDATE series SET place=? WHERE id=? AND place IS NULL", (place, sid))
     return sid
@@ -67,15 +71,25 @@ def read_series(conn: sqlite3.Connection, category: str | None = None) -> list[d
     """Series with at least two distinct points, ordered by date, with their flags."""
     where, args = ("WHERE s.category = ?", [category]) if category else ("", [])
     points: dict[str, list[Point]] = {}
-    for r in conn.execute(f"SELECT p.series, p.figure, p.value, p.as_of FROM series_points p "
-                          f"JOIN series s ON s.id = p.series {where}", args):
+    for r in conn.execute(
+        f"SELECT p.series, p.figure, p.value, p.as_of FROM series_points p JOIN series s ON s.id = p.series {where}",
+        args,
+    ):
         points.setdefault(r[0], []).append(Point(r[1], r[2], r[3]))
     out = []
     for r in conn.execute(f"SELECT * FROM series s {where} ORDER BY category, source, id", args):
         ordered = series_points(points.get(r["id"], []))
         if len(ordered) < 2:
             continue
-        out.append({"id": r["id"], "category": r["category"], "what": r["what"], "place": r["place"],
-                    "source": r["source"], "points": [{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in ordered],
-                    "flags": falls(r["category"], ordered)})
+        out.append(
+            {
+                "id": r["id"],
+                "category": r["category"],
+                "what": r["what"],
+                "place": r["place"],
+                "source": r["source"],
+                "points": [{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in ordered],
+                "flags": falls(r["category"], ordered),
+            }
+        )
     return out

@@ -16,7 +16,9 @@ def ledger_stats(ledger: Ledger) -> dict[str, int | str]:
     out: dict[str, int | str] = {"documents": ledger.count("documents")}
     out["near-duplicates"] = conn.execute("SELECT count(*) FROM documents WHERE duplicate_of IS NOT NULL").fetchone()[0]
     out["outlets"] = conn.execute("SELECT count(DISTINCT outlet) FROM documents").fetchone()[0]
-    for row in conn.execute("SELECT coalesce(language, '?') AS lang, count(*) AS n FROM documents GROUP BY lang ORDER BY n DESC"):
+    for row in conn.execute(
+        "SELECT coalesce(language, '?') AS lang, count(*) AS n FROM documents GROUP BY lang ORDER BY n DESC"
+    ):
         out[f"language {row['lang']}"] = row["n"]
     with contextlib.suppress(sqlite3.OperationalError):  # a ledger opened read-only before the analysis migrations
         out.update(_analysis_stats(conn))
@@ -27,8 +29,9 @@ def _analysis_stats(conn: sqlite3.Connection) -> dict[str, int | str]:
     """Analysis records, clusters by status, corrections, and languages left unanalysed."""
     out: dict[str, int | str] = {}
     for row in conn.execute(
-            "SELECT substr(j.value, 23) AS lang, count(*) FROM analyses a, json_each(a.flags) j "
-            "WHERE j.value LIKE 'language-not-analysed:%' GROUP BY lang ORDER BY lang"):
+        "SELECT substr(j.value, 23) AS lang, count(*) FROM analyses a, json_each(a.flags) j "
+        "WHERE j.value LIKE 'language-not-analysed:%' GROUP BY lang ORDER BY lang"
+    ):
         out[f"not analysed ({row[0] or '?'})"] = row[1]
 
     def one(sql: str) -> int:

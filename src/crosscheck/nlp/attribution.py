@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from crosscheck.nlp.certainty import assess, no_comment_subject, weakest
+from crosscheck.nlp.certainty import assess, no_comment_subject
 from crosscheck.nlp.quotes import QuoteIndex, sentence_units
 
 __all__ = ["ClaimMention", "SourceMention", "extract_claims", "resolved_source_text"]
@@ -31,10 +31,40 @@ _PLURAL_PRONOUNS = frozenset({"they", "we", "them"})
 _THING_PRONOUNS = frozenset({"it"})
 # common nouns that, with "the", point back at a named organisation mentioned before
 _BACK_NOUNS = frozenset(
-    {"broadcaster", "newspaper", "paper", "channel", "agency", "network", "outlet", "daily",
-     "group", "organisation", "organization", "monitor", "body", "watchdog", "website", "site",
-     "station", "magazine", "publication", "movement", "party", "militia", "faction", "company",
-     "firm", "charity", "alliance", "coalition", "union", "newsroom", "tabloid", "broadsheet"}
+    {
+        "broadcaster",
+        "newspaper",
+        "paper",
+        "channel",
+        "agency",
+        "network",
+        "outlet",
+        "daily",
+        "group",
+        "organisation",
+        "organization",
+        "monitor",
+        "body",
+        "watchdog",
+        "website",
+        "site",
+        "station",
+        "magazine",
+        "publication",
+        "movement",
+        "party",
+        "militia",
+        "faction",
+        "company",
+        "firm",
+        "charity",
+        "alliance",
+        "coalition",
+        "union",
+        "newsroom",
+        "tabloid",
+        "broadsheet",
+    }
 )
 _EDGE_TRIM = frozenset({"that", "and", "but", "to", ":", ",", ";", "-", "--", "\u2014", "\u2013"})
 
@@ -199,12 +229,18 @@ class _Sources:
         low = head.lower_
         lemma = head.lemma_.lower()
         antecedent: tuple[int, int] | None = None
-        person = head.ent_type_ == "PERSON" or lemma in lex.anonymous or (
-            head.tag_ == "NNP" and head.ent_type_ not in {"ORG", "GPE", "NORP", "FAC", "LOC"}
-            and any(c.dep_ == "compound" and c.tag_ == "NNP" for c in head.children)
-        ) or (
-            head.tag_ == "NNP"
-            and any(c.dep_ == "appos" and c.lemma_.lower() in lex.anonymous for c in head.children)
+        person = (
+            head.ent_type_ == "PERSON"
+            or lemma in lex.anonymous
+            or (
+                head.tag_ == "NNP"
+                and head.ent_type_ not in {"ORG", "GPE", "NORP", "FAC", "LOC"}
+                and any(c.dep_ == "compound" and c.tag_ == "NNP" for c in head.children)
+            )
+            or (
+                head.tag_ == "NNP"
+                and any(c.dep_ == "appos" and c.lemma_.lower() in lex.anonymous for c in head.children)
+            )
         )
         plural = head.tag_ in {"NNS", "NNPS"}
         if head.pos_ == "PRON" or low in _PERSON_PRONOUNS | _PLURAL_PRONOUNS | _THING_PRONOUNS:
@@ -225,8 +261,12 @@ class _Sources:
                 antecedent = prior.root if prior else None
         elif _is_named(head, lex):
             kind = "named"
-        elif (name := next((c for c in head.children if c.dep_ in {"appos", "compound"}
-                            and c.i > head.i and _is_named(c, lex)), None)) is not None:
+        elif (
+            name := next(
+                (c for c in head.children if c.dep_ in {"appos", "compound"} and c.i > head.i and _is_named(c, lex)),
+                None,
+            )
+        ) is not None:
             kind = "named"  # "the Paris-based broadcaster France 24"
             a0, a1 = _np_range(name, start, end)
             antecedent = (doc[a0].idx, doc[a1 - 1].idx + len(doc[a1 - 1]))
@@ -249,7 +289,9 @@ class _Sources:
                 words = self.doc[a:b]
                 m = SourceMention(text=words.text, start=words.start_char, end=words.end_char, kind="named")
                 person = tok.ent_type_ == "PERSON"
-                self.seen.append(_Seen(m, (m.start or 0, m.end or 0), tok.lemma_.lower(), person, False, words.start_char))
+                self.seen.append(
+                    _Seen(m, (m.start or 0, m.end or 0), tok.lemma_.lower(), person, False, words.start_char)
+                )
 
     def _pronoun(self, low: str, at: int) -> _Seen | None:
         recent = sorted((s for s in self.seen[-16:] if s.pos < at), key=lambda s: s.pos)
@@ -324,7 +366,7 @@ def _content_of(verb: Token, info: dict[str, Any], unit: Span) -> set[int] | Non
 
 
 def _parenthetical(verb: Token, unit: Span) -> bool:
-    """"..., the report added." / "Rescue teams, he said, have ...": a cue set off by commas."""
+    """ "..., the report added." / "Rescue teams, he said, have ...": a cue set off by commas."""
     dep = verb.dep_ if unit.start <= verb.head.i < unit.end else "parataxis"
     if dep not in {"parataxis", "ccomp", "conj", "advcl"}:
         return False
@@ -368,8 +410,8 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
                 continue
             mention, stoks = sources.mention(pobj, unit.start, unit.end, extend_to=pobj.right_edge.i + 1)
             cut = set(range(tok.i, pobj.right_edge.i + 1)) | stoks
-            content = set(range(unit.start, unit.end)) - cut
-            found.append(_Found(tok, (tok.i, tok.i + 2), mention, stoks, content, info={}))
+            rest = set(range(unit.start, unit.end)) - cut
+            found.append(_Found(tok, (tok.i, tok.i + 2), mention, stoks, rest, info={}))
             continue
         if tok.pos_ != "VERB" or quotes.region_at(tok.idx) is not None:
             continue
@@ -381,11 +423,12 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         subj = _subject(tok)
         if subj is None or subj.lower_ in {"which", "who", "that", "this"} or not unit.start <= subj.i < unit.end:
             continue
+        content: set[int] | None
         if info.get("preposition"):
             prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == info["preposition"]), None)
             if prep is None:
                 continue
-            content: set[int] | None = {t.i for t in prep.subtree} - {prep.i}
+            content = {t.i for t in prep.subtree} - {prep.i}
         else:
             content = _content_of(tok, info, unit)
         colon = False
@@ -412,7 +455,7 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
 
 
 def _speech_within_according(found: list[_Found]) -> list[_Found]:
-    """"Residents said X, according to accounts gathered by Y": the speaker of the verb is the
+    """ "Residents said X, according to accounts gathered by Y": the speaker of the verb is the
     source of X; the "according to" phrase reports the speech and is cut from its content."""
     verbs = [f for f in found if f.cue is not None and f.cue.lower_ != "according"]
     out = []
@@ -475,7 +518,7 @@ def _via_phrases(unit: Span, sources: _Sources) -> tuple[list[SourceMention], se
 
 
 def _cited_by(head: Token) -> Token | None:
-    """"sources cited by Western media": the agent who cites."""
+    """ "sources cited by Western media": the agent who cites."""
     for c in head.children:
         if c.dep_ == "acl" and c.lemma_.lower() in {"cite", "quote"}:
             for a in c.children:
@@ -491,6 +534,7 @@ def _trim(doc: Doc, toks: set[int]) -> tuple[int, int] | None:
     if not toks:
         return None
     lo, hi = min(toks), max(toks) + 1
+
     def junk(t: Token) -> bool:
         return t.i not in toks or t.is_space or t.is_punct or t.lower_ in _EDGE_TRIM
 
@@ -541,10 +585,16 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]
             if pending is not None and (pending_region is None or (region is not None and region == pending_region)):
                 carried = pending
                 pending_region = region
-            elif previous is not None and prev_unit_end == s and previous.quote == "direct" and _mostly_quoted(unit, quotes):
-                carried = _Found(None, (0, 0), previous.source, set(), set(), list(previous.via))
-                carried.info = {"cue": previous.cue, "cue_start": previous.cue_start, "cue_end": previous.cue_end}
-            elif previous is not None and _continues_figures(previous, unit, prev_unit_end == s) and no_comment_subject(unit) is None:
+            elif (
+                previous is not None
+                and prev_unit_end == s
+                and previous.quote == "direct"
+                and _mostly_quoted(unit, quotes)
+            ) or (
+                previous is not None
+                and _continues_figures(previous, unit, prev_unit_end == s)
+                and no_comment_subject(unit) is None
+            ):
                 carried = _Found(None, (0, 0), previous.source, set(), set(), list(previous.via))
                 carried.info = {"cue": previous.cue, "cue_start": previous.cue_start, "cue_end": previous.cue_end}
             else:
@@ -598,7 +648,9 @@ def _cue_fields(doc: Doc, f: _Found) -> tuple[str | None, int | None, int | None
     return doc[a:b].text, doc[a].idx, doc[b - 1].idx + len(doc[b - 1])
 
 
-def _claim(doc: Doc, unit: Span, f: _Found, content: set[int], quotes: QuoteIndex, carried_cue: bool = False) -> ClaimMention:
+def _claim(
+    doc: Doc, unit: Span, f: _Found, content: set[int], quotes: QuoteIndex, carried_cue: bool = False
+) -> ClaimMention:
     rng = _trim(doc, content) or (unit.start, unit.end)
     span = doc[rng[0] : rng[1]]
     info = f.info
@@ -609,15 +661,24 @@ def _claim(doc: Doc, unit: Span, f: _Found, content: set[int], quotes: QuoteInde
         quote = "indirect"
     kind = "question" if a.question else info.get("kind", "assertion")
     return ClaimMention(
-        sentence_start=unit.start_char, sentence_end=unit.end_char,
-        content_start=span.start_char, content_end=span.end_char,
-        source=f.source, via=tuple(f.via), cue=cue, cue_start=cs, cue_end=ce, quote=quote,
-        certainty=a.certainty, polarity=a.polarity, kind=kind,
+        sentence_start=unit.start_char,
+        sentence_end=unit.end_char,
+        content_start=span.start_char,
+        content_end=span.end_char,
+        source=f.source,
+        via=tuple(f.via),
+        cue=cue,
+        cue_start=cs,
+        cue_end=ce,
+        quote=quote,
+        certainty=a.certainty,
+        polarity=a.polarity,
+        kind=kind,
     )
 
 
 def _record_source(unit: Span, sources: _Sources) -> tuple[SourceMention, Token] | None:
-    """"X's tally stood at ...": the subject is a record noun owned by a named body."""
+    """ "X's tally stood at ...": the subject is a record noun owned by a named body."""
     lex = sources.lex
     for tok in unit:
         if tok.lemma_.lower() not in lex.records or tok.dep_ not in {"nsubj", "nsubjpass"}:
@@ -637,7 +698,11 @@ def _continues_figures(previous: ClaimMention | None, unit: Span, adjacent: bool
     doc = unit.doc
     before = doc.text[previous.sentence_start : previous.sentence_end]
     gap = doc.text[previous.sentence_end : unit.start_char]
-    return "\n" not in gap and any(ch.isdigit() for ch in before) and any(t.like_num and any(ch.isdigit() for ch in t.text) for t in unit)
+    return (
+        "\n" not in gap
+        and any(ch.isdigit() for ch in before)
+        and any(t.like_num and any(ch.isdigit() for ch in t.text) for t in unit)
+    )
 
 
 def _outlet_claim(
@@ -650,9 +715,12 @@ def _outlet_claim(
         head = silent.root
         mention, _ = sources.mention(head, silent.start, silent.end)
         return ClaimMention(
-            sentence_start=unit.start_char, sentence_end=unit.end_char,
-            content_start=span.start_char, content_end=span.end_char,
-            source=mention, kind="no_comment",
+            sentence_start=unit.start_char,
+            sentence_end=unit.end_char,
+            content_start=span.start_char,
+            content_end=span.end_char,
+            source=mention,
+            kind="no_comment",
         )
     a = assess(span)
     kind = "question" if a.question else ("background" if not _asserts(unit) else "assertion")
@@ -660,13 +728,25 @@ def _outlet_claim(
     if record is not None:
         mention, noun = record
         return ClaimMention(
-            sentence_start=unit.start_char, sentence_end=unit.end_char,
-            content_start=span.start_char, content_end=span.end_char,
-            source=mention, cue=noun.text, cue_start=noun.idx, cue_end=noun.idx + len(noun),
-            certainty=a.certainty, polarity=a.polarity, kind=kind,
+            sentence_start=unit.start_char,
+            sentence_end=unit.end_char,
+            content_start=span.start_char,
+            content_end=span.end_char,
+            source=mention,
+            cue=noun.text,
+            cue_start=noun.idx,
+            cue_end=noun.idx + len(noun),
+            certainty=a.certainty,
+            polarity=a.polarity,
+            kind=kind,
         )
     return ClaimMention(
-        sentence_start=unit.start_char, sentence_end=unit.end_char,
-        content_start=span.start_char, content_end=span.end_char,
-        source=outlet, certainty=a.certainty, polarity=a.polarity, kind=kind,
+        sentence_start=unit.start_char,
+        sentence_end=unit.end_char,
+        content_start=span.start_char,
+        content_end=span.end_char,
+        source=outlet,
+        certainty=a.certainty,
+        polarity=a.polarity,
+        kind=kind,
     )

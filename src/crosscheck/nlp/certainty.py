@@ -70,9 +70,7 @@ def lexicon() -> _Lexicon:
     raw: dict[str, Any] = yaml.safe_load(_DATA.read_text(encoding="utf-8"))
     words = {w: lvl for lvl, ws in raw["words"].items() for w in ws}
     passive = {w: lvl for lvl, ws in raw["passive"].items() for w in ws}
-    patterns = tuple(
-        (re.compile(r"\b(?:" + p + r")\b"), lvl) for lvl, ps in raw["patterns"].items() for p in ps
-    )
+    patterns = tuple((re.compile(r"\b(?:" + p + r")\b"), lvl) for lvl, ps in raw["patterns"].items() for p in ps)
     return _Lexicon(
         words=words,
         negatable=frozenset(raw["negatable_modals"]),
@@ -142,26 +140,28 @@ def assess(content: Span, *, cue_certainty: str | None = None, cue_negative: boo
     for tok in clause:
         low = tok.lower_
         lvl = lex.words.get(low)
-        if lvl is not None:
-            if low in lex.negatable and any(c.dep_ == "neg" for c in tok.head.children):
-                lvl = None
-            elif tok.dep_ == "amod" and low in {"likely", "unlikely"}:
-                lvl = None
+        if lvl is not None and (
+            (low in lex.negatable and any(c.dep_ == "neg" for c in tok.head.children))
+            or (tok.dep_ == "amod" and low in {"likely", "unlikely"})
+        ):
+            lvl = None
         if lvl is None and tok.pos_ == "VERB" and tok.lemma_.lower() in lex.passive and _is_passive(tok):
             lvl = lex.passive[tok.lemma_.lower()]
         if lvl is not None:
             level = weakest(level, lvl)
             hedges.append(tok.text)
-        if tok.pos_ in {"VERB", "AUX", "ADJ", "NOUN"} and _negated(tok, lex) and tok.dep_ not in {"amod"}:
-            # negation of the main verb, or of an auxiliary chain it heads
-            if tok in roots or (tok.dep_ == "xcomp" and tok.head in roots):
-                negative = True
+        # negation of the main verb, or of an auxiliary chain it heads
+        if (
+            tok.pos_ in {"VERB", "AUX", "ADJ", "NOUN"}
+            and _negated(tok, lex)
+            and tok.dep_ not in {"amod"}
+            and (tok in roots or (tok.dep_ == "xcomp" and tok.head in roots))
+        ):
+            negative = True
     # conditional clauses attached to the main predicate
     for root in roots:
         for c in root.children:
-            if c.dep_ == "advcl" and any(
-                m.dep_ == "mark" and m.lower_ in lex.conditional for m in c.children
-            ):
+            if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.conditional for m in c.children):
                 level = weakest(level, "unknown")
                 hedges.append("if")
     # subject-level negators: "no foreign forces took part", "none of them ..."

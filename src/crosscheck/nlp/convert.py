@@ -76,10 +76,17 @@ def _entities(doc: Doc, doc_id: str) -> tuple[list[EntityRecord], dict[int, str]
         if not mentions:
             continue
         by_index[i] = content_id("e", doc_id, ent.type, ent.name)
-        out.append(EntityRecord(
-            id=content_id("e", doc_id, ent.type, ent.name), doc=doc_id, name=ent.name, type=ent.type,
-            kind=ent.kind, aliases=tuple(a for a in ent.aliases if a != ent.name), mentions=mentions,
-        ))
+        out.append(
+            EntityRecord(
+                id=content_id("e", doc_id, ent.type, ent.name),
+                doc=doc_id,
+                name=ent.name,
+                type=ent.type,
+                kind=ent.kind,
+                aliases=tuple(a for a in ent.aliases if a != ent.name),
+                mentions=mentions,
+            )
+        )
     return out, by_index
 
 
@@ -97,11 +104,20 @@ def _places(doc: Doc, doc_id: str) -> tuple[list[PlaceRecord], list[tuple[int, i
     places = []
     for pid, g in groups.items():
         e = g["entry"]
-        places.append(PlaceRecord(
-            id=pid, doc=doc_id, name=g["name"], country=e.country if e else None, admin1=e.admin1 if e else None,
-            lat=e.lat if e else None, lon=e.lon if e else None, feature=e.feature if e else "unknown",
-            gazetteer_id=e.id if e else None, mentions=tuple(g["mentions"]),
-        ))
+        places.append(
+            PlaceRecord(
+                id=pid,
+                doc=doc_id,
+                name=g["name"],
+                country=e.country if e else None,
+                admin1=e.admin1 if e else None,
+                lat=e.lat if e else None,
+                lon=e.lon if e else None,
+                feature=e.feature if e else "unknown",
+                gazetteer_id=e.id if e else None,
+                mentions=tuple(g["mentions"]),
+            )
+        )
     return places, sorted(spans)
 
 
@@ -122,7 +138,8 @@ def _source(doc_id: str, text: str, mention: Any, index: _Index) -> Source:
 def _when(times: Sequence[Any], start: int, end: int) -> DateRange | None:
     for t in times:
         if t.range is not None and not t.duration and t.start >= start and t.end <= end:
-            return t.range
+            found: DateRange = t.range
+            return found
     return None
 
 
@@ -142,17 +159,27 @@ def to_analysis(doc: Doc, doc_id: str, published: date | None, version: str) -> 
         claim_id = content_id("c", doc_id, c.content_start, c.content_end)
         src = _source(doc_id, text, c.source, index)
         content_doc_span = doc.char_span(content.start, content.end, alignment_mode="expand")
-        claims.append(Claim(
-            id=claim_id, doc=doc_id, span=content, sentence=sentence, source=src,
-            via=tuple(_source(doc_id, text, v, index) for v in c.via), cue=cue_text, quote=c.quote,
-            certainty=c.certainty, polarity=c.polarity, kind=c.kind,
-            entities=tuple(e for e in _content_entities(index, content_doc_span, sentence) if e != src.entity),
-            places=tuple(dict.fromkeys(p for s, e, p in place_spans if s >= content.start and e <= content.end)),
-            when=_when(times, content.start, content.end) or _when(times, sentence.start, sentence.end),
-            event_type=event_type(content_doc_span),
-            terms=claim_terms(content_doc_span) if content_doc_span is not None else (),
-            subjects=tuple(e for e in _subject_entities(index, content_doc_span) if e != src.entity),
-        ))
+        claims.append(
+            Claim(
+                id=claim_id,
+                doc=doc_id,
+                span=content,
+                sentence=sentence,
+                source=src,
+                via=tuple(_source(doc_id, text, v, index) for v in c.via),
+                cue=cue_text,
+                quote=c.quote,
+                certainty=c.certainty,
+                polarity=c.polarity,
+                kind=c.kind,
+                entities=tuple(e for e in _content_entities(index, content_doc_span, sentence) if e != src.entity),
+                places=tuple(dict.fromkeys(p for s, e, p in place_spans if s >= content.start and e <= content.end)),
+                when=_when(times, content.start, content.end) or _when(times, sentence.start, sentence.end),
+                event_type=event_type(content_doc_span),
+                terms=claim_terms(content_doc_span) if content_doc_span is not None else (),
+                subjects=tuple(e for e in _subject_entities(index, content_doc_span) if e != src.entity),
+            )
+        )
 
     figures = _figures(doc, doc_id, claims, place_spans, times, published)
     by_claim: dict[str, list[str]] = {}
@@ -167,10 +194,25 @@ def to_analysis(doc: Doc, doc_id: str, published: date | None, version: str) -> 
         if subject is None or obj is None or subject == obj:
             continue
         evidence = _span(doc_id, text, *r.evidence)
-        relations.append(Relation(id=content_id("r", doc_id, subject, r.predicate, obj, evidence.start), doc=doc_id,
-                                  subject=subject, predicate=r.predicate, object=obj, evidence=evidence))
-    return Analysis(doc=doc_id, version=version, entities=tuple(entities), places=tuple(places),
-                    relations=tuple(relations), claims=tuple(claims), figures=tuple(figures))
+        relations.append(
+            Relation(
+                id=content_id("r", doc_id, subject, r.predicate, obj, evidence.start),
+                doc=doc_id,
+                subject=subject,
+                predicate=r.predicate,
+                object=obj,
+                evidence=evidence,
+            )
+        )
+    return Analysis(
+        doc=doc_id,
+        version=version,
+        entities=tuple(entities),
+        places=tuple(places),
+        relations=tuple(relations),
+        claims=tuple(claims),
+        figures=tuple(figures),
+    )
 
 
 _PRONOUNS = {"they", "he", "she", "it", "them", "him", "her"}
@@ -211,8 +253,14 @@ def _with_figures(claim: Claim, figure_ids: list[str]) -> Claim:
     return replace(claim, figures=tuple(figure_ids))
 
 
-def _figures(doc: Doc, doc_id: str, claims: Sequence[Claim], place_spans: Sequence[tuple[int, int, str]],
-             times: Sequence[Any], published: date | None) -> list[Figure]:
+def _figures(
+    doc: Doc,
+    doc_id: str,
+    claims: Sequence[Claim],
+    place_spans: Sequence[tuple[int, int, str]],
+    times: Sequence[Any],
+    published: date | None,
+) -> list[Figure]:
     text = doc.text
     mentions = list(doc._.cc_figures or [])
     ids = [content_id("f", doc_id, m.start, m.end) for m in mentions]
@@ -223,11 +271,23 @@ def _figures(doc: Doc, doc_id: str, claims: Sequence[Claim], place_spans: Sequen
         as_of = when.end if when and when.precision == "day" else (published.isoformat() if published else None)
         place = next((p for s, e, p in place_spans if s >= m.sentence_start and e <= m.sentence_end), None)
         parent = ids[m.part_of_index] if m.part_of_index is not None and 0 <= m.part_of_index < len(ids) else None
-        out.append(Figure(
-            id=ids[i], doc=doc_id, span=_span(doc_id, text, m.start, m.end), value=m.value, low=m.low, high=m.high,
-            qualifier=m.qualifier, category=m.category, what=m.what, as_of=as_of, place=place,
-            claim=claim, part_of=parent,
-        ))
+        out.append(
+            Figure(
+                id=ids[i],
+                doc=doc_id,
+                span=_span(doc_id, text, m.start, m.end),
+                value=m.value,
+                low=m.low,
+                high=m.high,
+                qualifier=m.qualifier,
+                category=m.category,
+                what=m.what,
+                as_of=as_of,
+                place=place,
+                claim=claim,
+                part_of=parent,
+            )
+        )
     return out
 
 

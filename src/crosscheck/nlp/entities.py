@@ -40,9 +40,7 @@ _LABELS = {
     "LAW": "OTHER",
 }
 _DETS = frozenset({"the", "a", "an"})
-_SMALL = frozenset(
-    {"of", "and", "to", "the", "in", "a", "an", "for", "on", "at", "by", "with", "as"}
-)
+_SMALL = frozenset({"of", "and", "to", "the", "in", "a", "an", "for", "on", "at", "by", "with", "as"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
 _CAP = re.compile(r"^[A-Z][\w'\u2019.\-]*$")
 _AKA = re.compile(
@@ -164,9 +162,7 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
                 break
             if _is_cap(t) and t.lower_ not in ("'s",):
                 end = j + 1
-            elif t.lower_ in particles or (
-                t.text == "-" and not doc[j - 1].whitespace_ and not t.whitespace_
-            ):
+            elif t.lower_ in particles or (t.text == "-" and not doc[j - 1].whitespace_ and not t.whitespace_):
                 pass
             else:
                 break
@@ -183,8 +179,7 @@ def _pattern_cands(doc: Doc) -> list[_Cand]:
     for start, end in _runs(doc):
         keys = [_key(t.text) for t in doc[start:end]]
         while start < end and (
-            keys[0] in _DETS
-            or (doc[start].is_sent_start and doc[start].pos_ != "PROPN" and keys[0] not in w.lead)
+            keys[0] in _DETS or (doc[start].is_sent_start and doc[start].pos_ != "PROPN" and keys[0] not in w.lead)
         ):
             start, keys = start + 1, keys[1:]
         if end - start < 2:
@@ -198,11 +193,7 @@ def _pattern_cands(doc: Doc) -> list[_Cand]:
                 out.append(_Cand(s, e, "ORG", pattern=True))
                 continue
         tail = max(
-            (
-                k
-                for k, key in enumerate(keys)
-                if key in w.tail or (key.endswith("s") and key[:-1] in w.tail)
-            ),
+            (k for k, key in enumerate(keys) if key in w.tail or (key.endswith("s") and key[:-1] in w.tail)),
             default=None,
         )
         if tail is not None and tail >= 1:
@@ -252,11 +243,7 @@ def _candidates(doc: Doc) -> list[_Cand]:
         if any(b.label == "ORG" and b.end == p.end and b.start <= p.start for b in overl):
             continue
         # a leading country or nationality stays its own entity ("Iraqi" + "Kataib X")
-        lead_gpe = [
-            b
-            for b in overl
-            if b.start == p.start and b.label in ("GPE", "NORP") and b.end < p.end - 1
-        ]
+        lead_gpe = [b for b in overl if b.start == p.start and b.label in ("GPE", "NORP") and b.end < p.end - 1]
         if lead_gpe and not any(b.label == "ORG" for b in overl):
             p.start = lead_gpe[0].end
         base = [b for b in base if not (b.start < p.end and p.start < b.end) or b in lead_gpe]
@@ -312,9 +299,7 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
         return any(lo <= a < hi for lo, hi in heads)
 
     body_names = {normalise(doc[c.start : c.end].text) for c in cands if not in_headline(c)}
-    cands = [
-        c for c in cands if not in_headline(c) or normalise(doc[c.start : c.end].text) in body_names
-    ]
+    cands = [c for c in cands if not in_headline(c) or normalise(doc[c.start : c.end].text) in body_names]
 
     groups: list[_Group] = []
     by_name: dict[str, int] = {}
@@ -336,18 +321,11 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
         text = span.text
         norm = normalise(text)
         folded = fold_words(text)
-        gtype = (
-            "PERSON" if c.label == "PERSON" else ("ORG" if c.label in ("ORG", "NORP") else c.label)
-        )
+        gtype = "PERSON" if c.label == "PERSON" else ("ORG" if c.label in ("ORG", "NORP") else c.label)
         gi = by_name.get(norm)
         if gi is None and _ACRONYM.match(text):
             gi = acronyms.get(text)
-        if (
-            gi is None
-            and len(folded) == 1
-            and c.label in ("PERSON", "LOC", "ORG", "FAC")
-            and not c.pattern
-        ):
+        if gi is None and len(folded) == 1 and c.label in ("PERSON", "LOC", "ORG", "FAC") and not c.pattern:
             gi = _surname_owner(list(folded), persons)
         if gi is None and folded:
             gi = by_fold.get((gtype, " ".join(folded)))
@@ -368,9 +346,7 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
                 if _ACRONYM.match(acr):
                     acronyms.setdefault(acr, gi)
                     groups[gi].aliases.append(acr)
-            initials = "".join(
-                t.text[0] for t in span if t.lower_ not in w.particles and t.text[:1].isupper()
-            )
+            initials = "".join(t.text[0] for t in span if t.lower_ not in w.particles and t.text[:1].isupper())
             if len(initials) >= 3:
                 acronyms.setdefault(initials.upper(), gi)
 
@@ -395,9 +371,11 @@ def _aliases_from_aka(
         alias_g = span_group[alias_span]
         sent = doc[at].sent
         alias_text = doc[alias_span[0] : alias_span[1]].text
-        personal = groups[alias_g].label_votes.most_common(1)[0][0] == "PERSON" or alias_text[
-            :3
-        ].lower() in ("al-", "el-", "abu")
+        personal = groups[alias_g].label_votes.most_common(1)[0][0] == "PERSON" or alias_text[:3].lower() in (
+            "al-",
+            "el-",
+            "abu",
+        )
         owner = None
         for (s, e), gi in sorted(span_group.items(), reverse=True):
             if e <= at and s >= sent.start and gi != alias_g:
@@ -507,7 +485,5 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
     for t in [*texts, *g.aliases]:
         if t != name and t not in aliases:
             aliases.append(t)
-    mentions = tuple(
-        sorted({(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in spans})
-    )
+    mentions = tuple(sorted({(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)) for s, e in spans}))
     return DocEntity(name=name, type=typ, kind=kind, aliases=tuple(aliases), mentions=mentions)

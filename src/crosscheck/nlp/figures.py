@@ -143,9 +143,7 @@ _WHERE_CATEGORIES = frozenset({"displaced", "arrested"})
 def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Token | None]:
     """(category, the noun to report as `what` when there is no counted noun)."""
     thing = target if target is not None else n
-    anchor = (
-        n if target is not None and target.head.head.i == n.i else thing
-    )  # "hundreds of fighters"
+    anchor = n if target is not None and target.head.head.i == n.i else thing  # "hundreds of fighters"
     # 2. "deaths still under investigation", "deaths remain under investigation"
     verb = _verb_of(anchor)
     probe = [thing] + ([verb] if verb is not None and anchor.dep_ in ("nsubj", "nsubjpass") else [])
@@ -172,9 +170,7 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
         chain = [verb]
         for v in chain:
             if len(chain) < 5:
-                chain.extend(
-                    c for c in v.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")
-                )
+                chain.extend(c for c in v.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"))
         if _lemma(verb) in _LEX.capacity:
             return "other", None
         for v in chain:
@@ -205,12 +201,7 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
     # 6. other words before the counted noun ("protest-related incidents")
     if target is not None:
         for w in target.subtree:
-            if (
-                w.i < target.i
-                and w.i not in core
-                and (cat := _cat(w, target))
-                and cat != "deployed"
-            ):
+            if w.i < target.i and w.i not in core and (cat := _cat(w, target)) and cat != "deployed":
                 return cat, None
     # bare number that is subject of "were protesters": report the attribute
     if target is None:
@@ -230,9 +221,7 @@ def _phrase(head: Token, core: set[int]) -> tuple[int, int]:
         t = doc[k]
         if t.i in core or t.head.i not in inside and not (t.head.i < head.i and t.head.i > t.i):
             break
-        if t.dep_ in ("amod", "compound", "nmod", "npadvmod", "advmod") or (
-            t.is_punct and t.text == "-"
-        ):
+        if t.dep_ in ("amod", "compound", "nmod", "npadvmod", "advmod") or (t.is_punct and t.text == "-"):
             inside.add(k)
             start = k
         else:
@@ -305,9 +294,7 @@ def _part_cue(text: str, sent: Span, m: NumberMatch) -> str | None:
         return "opener"
     before = text[max(sent.start_char, m.start - 24) : m.start].lower()
     after = text[m.end : m.end + 12].lower()
-    if any(before.rstrip(" ,:").endswith(c) for c in _LEX.part_inline) or after.startswith(
-        " of them"
-    ):
+    if any(before.rstrip(" ,:").endswith(c) for c in _LEX.part_inline) or after.startswith(" of them"):
         return "inline"
     return None
 
@@ -348,9 +335,7 @@ def extract_figures(doc: Doc) -> list[FigureMention]:
         elif target is not None and _lemma(target) in _LEX.duration:
             category = "duration"
         elif target is not None and _lemma(target) in _LEX.locations:
-            total = target.i == n.head.i and any(
-                c.lower_ == "all" or c.dep_ == "poss" for c in target.children
-            )
+            total = target.i == n.head.i and any(c.lower_ == "all" or c.dep_ == "poss" for c in target.children)
             category = "other" if total else "locations"
         else:
             category, what_tok = _classify(n, target, core)
@@ -378,9 +363,7 @@ def _sent(sents: list[Span], starts: list[int], n: Token) -> Span:
     return sents[bisect_right(starts, n.i) - 1]
 
 
-def _mention(
-    m: NumberMatch, sent: Span, category: str, what: str, ws: int, we: int
-) -> FigureMention:
+def _mention(m: NumberMatch, sent: Span, category: str, what: str, ws: int, we: int) -> FigureMention:
     return FigureMention(
         start=m.start, end=m.end, value=m.value, low=m.low, high=m.high, qualifier=m.qualifier,
         category=category, what=what, what_start=ws, what_end=we,

@@ -19,7 +19,6 @@ import json
 import re
 import unicodedata
 from array import array
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path

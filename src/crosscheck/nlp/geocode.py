@@ -205,8 +205,10 @@ def resolve_places(
         cands, exact, hint = _lookup(gaz, name, feature_hint(text, start, end))
         items.append(_Mention(name, hint, cands, exact) if cands else None)
 
-    base = [[_base(c, m.exact[i], m.hint) + _dominance(c, m.cands) for i, c in enumerate(m.cands)] if m else []
-            for m in items]
+    base = [
+        [_base(c, m.exact[i], m.hint) + _dominance(c, m.cands) for i, c in enumerate(m.cands)] if m else []
+        for m in items
+    ]
     # Evidence from mentions that are not ambiguous: one strong reading well ahead of the rest.
     admin1: Counter[tuple[str | None, str | None]] = Counter()
     admin2: Counter[tuple[str | None, str | None]] = Counter()

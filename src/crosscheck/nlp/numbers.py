@@ -22,9 +22,7 @@ __all__ = ["NumberMatch", "detect_style", "find_numbers", "parse_digits", "parse
 
 Kind = Literal["digits", "words", "vague", "range"]
 Style = Literal["en", "eu"]
-QUALIFIERS = frozenset(
-    {"exactly", "at_least", "more_than", "at_most", "less_than", "about", "between"}
-)
+QUALIFIERS = frozenset({"exactly", "at_least", "more_than", "at_most", "less_than", "about", "between"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,9 +95,7 @@ def _alt(words: list[str]) -> str:
 _D = _data()
 _QUAL_BEFORE: dict[str, str] = {" ".join(k.lower().split()): v for k, v in _D["before"].items()}
 _QUAL_AFTER: dict[str, str] = {" ".join(k.lower().split()): v for k, v in _D["after"].items()}
-_VAGUE: dict[str, tuple[float, float]] = {
-    k: (float(v[0]), float(v[1])) for k, v in _D["vague"].items()
-}
+_VAGUE: dict[str, tuple[float, float]] = {k: (float(v[0]), float(v[1])) for k, v in _D["vague"].items()}
 _MULT: dict[str, tuple[float, float]] = {
     " ".join(k.split()): (float(v[0]), float(v[1])) for k, v in _D["multipliers"].items()
 }
@@ -128,20 +124,14 @@ _ATOM = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _QUAL_BEFORE_RE = re.compile(rf"(?:^|(?<=[^\w]))(?P<q>{_alt(list(_QUAL_BEFORE))})\s+$", re.I)
-_QUAL_AFTER_RE = re.compile(
-    rf"^(?:\s+(?P<q>{_alt(list(_QUAL_AFTER))})\b|(?P<plus>\+|-plus\b))", re.I
-)
+_QUAL_AFTER_RE = re.compile(rf"^(?:\s+(?P<q>{_alt(list(_QUAL_AFTER))})\b|(?P<plus>\+|-plus\b))", re.I)
 _RANGE_SEP = re.compile(r"^\s*(?:-|–|—|to|and)\s*$", re.I)
 _BETWEEN = re.compile(r"\b(?:between|from)\s+$", re.I)
 _PERCENT = re.compile(r"^\s?(?:%|percent\b|per\s?cent\b|percentage\s+points?\b|pc\b)", re.I)
-_AGE_AFTER = re.compile(
-    r"^(?:\s|-)*(?:years?|yrs?|months?)(?:\s|-)*old\b|^\s+years?\s+of\s+age\b", re.I
-)
+_AGE_AFTER = re.compile(r"^(?:\s|-)*(?:years?|yrs?|months?)(?:\s|-)*old\b|^\s+years?\s+of\s+age\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged|ages|age\s+of|age)\s+$", re.I)
 _ORDINAL_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^-(?:{_ORDINAL_WORDS})\b", re.I)
-_MONTH_BEFORE = re.compile(
-    rf"\b{_MONTHS}\s+$|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*(?:,|and|or|-|–|to)\s*$", re.I
-)
+_MONTH_BEFORE = re.compile(rf"\b{_MONTHS}\s+$|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*(?:,|and|or|-|–|to)\s*$", re.I)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTHS}(?![a-z])", re.I)
 _MASKS = re.compile(
     r"""(?:https?://|www\.)\S+ | [\w.+-]+@[\w-]+\.[\w.]+
@@ -153,9 +143,7 @@ _MASKS = re.compile(
     re.VERBOSE,
 )
 _EN_GROUPS = re.compile(r"\d,\d{3}(?!\d)")
-_EU_STRONG = re.compile(
-    r"\b\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\b\d{1,3}\.\d{3},\d|\b\d+,\d{1,2}\s?(?:million|milliard|%)"
-)
+_EU_STRONG = re.compile(r"\b\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\b\d{1,3}\.\d{3},\d|\b\d+,\d{1,2}\s?(?:million|milliard|%)")
 _EN_NUM = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 _EU_NUM = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$|^\d+(?:,\d+)?$")
 _DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3}){2,}$")
@@ -292,9 +280,7 @@ def find_numbers(text: str, style: Style | None = None) -> list[NumberMatch]:
                 v1 = value * mult2 if mult == 1.0 and mult2 > 1.0 else value  # "2-3 million"
                 if v1 < v2:
                     start = between.start() if between else s
-                    out.append(
-                        _finish(text, start, s, e2, v1, v1, v2, "range", cur or cur2, "between")
-                    )
+                    out.append(_finish(text, start, s, e2, v1, v1, v2, "range", cur or cur2, "between"))
                     i += 2
                     continue
         out.append(_finish(text, s, s, e, value, low, high, kind, cur, None))
@@ -339,9 +325,7 @@ def _finish(
         note = "percent"
     elif _AGE_AFTER.match(rest) or _AGE_BEFORE.search(head):
         note = "age"
-    elif kind in ("digits", "words", "range") and (
-        _MONTH_AFTER.match(rest) or _MONTH_BEFORE.search(head)
-    ):
+    elif kind in ("digits", "words", "range") and (_MONTH_AFTER.match(rest) or _MONTH_BEFORE.search(head)):
         note = "date"
     elif kind in ("digits", "range") and cur is None and _is_year(text[s:e]):
         note = "year"
@@ -354,11 +338,7 @@ def _finish(
 
 def _is_year(core: str) -> bool:
     years = re.findall(r"\d+", core)
-    return (
-        bool(years)
-        and all(len(y) == 4 and 1000 <= int(y) <= 2100 for y in years)
-        and "," not in core
-    )
+    return bool(years) and all(len(y) == 4 and 1000 <= int(y) <= 2100 for y in years) and "," not in core
 
 
 def parse_number(text: str) -> NumberMatch | None:

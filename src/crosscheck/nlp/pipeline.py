@@ -45,9 +45,9 @@ def lines_component(doc: Doc) -> Doc:
     the next line goes on in lower case: a hard-wrapped sentence."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if "\n" in prev.text_with_ws[len(prev.text):] or (prev.is_space and "\n" in prev.text):
-            if not tok.is_space and not tok.text[:1].islower():
-                tok.is_sent_start = True
+        breaks = "\n" in prev.text_with_ws[len(prev.text) :] or (prev.is_space and "\n" in prev.text)
+        if breaks and not tok.is_space and not tok.text[:1].islower():
+            tok.is_sent_start = True
     return doc
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from crosscheck.nlp.geocode import feature_hint, resolve_places
 from crosscheck.nlp.gazetteer import GazEntry, Gazetteer
+from crosscheck.nlp.geocode import feature_hint, resolve_places
 
 __all__ = ["PlaceMention", "find_places"]
 
@@ -31,9 +31,11 @@ def _spans(doc: Doc, entities: Sequence[Any]) -> list[tuple[int, int]]:
     spans = []
     for ent in entities:
         for start, end in ent.mentions:
-            if ent.type in PLACE_TYPES:
-                spans.append((start, end))
-            elif ent.type in ("PERSON", "ORG") and feature_hint(doc.text, start, end) and gaz.candidates(doc.text[start:end]):
+            if ent.type in PLACE_TYPES or (
+                ent.type in ("PERSON", "ORG")
+                and feature_hint(doc.text, start, end)
+                and gaz.candidates(doc.text[start:end])
+            ):
                 spans.append((start, end))
     covered = {i for start, end in spans for i in range(start, end)}
     covered |= {i for ent in entities for start, end in ent.mentions for i in range(start, end)}
@@ -64,5 +66,7 @@ def find_places(doc: Doc, entities: Sequence[Any]) -> list[PlaceMention]:
     """Every place mention with its gazetteer entry (None when it cannot be placed)."""
     spans = _spans(doc, entities)
     entries = resolve_places(doc.text, spans)
-    return [PlaceMention(start=s, end=e, text=doc.text[s:e], entry=entry)
-            for (s, e), entry in zip(spans, entries, strict=True)]
+    return [
+        PlaceMention(start=s, end=e, text=doc.text[s:e], entry=entry)
+        for (s, e), entry in zip(spans, entries, strict=True)
+    ]

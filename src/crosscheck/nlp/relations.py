@@ -75,9 +75,7 @@ class _Reader:
             return
         sent = at.sent
         ev = (sent.start_char, sent.end_char)
-        self.out.setdefault(
-            (s, pred, o, ev), RelationMention(subject=s, predicate=pred, object=o, evidence=ev)
-        )
+        self.out.setdefault((s, pred, o, ev), RelationMention(subject=s, predicate=pred, object=o, evidence=ev))
 
     def group_ents(self, t: Token) -> list[int]:
         """The entity at `t` and at each token coordinated with it ("A, B and C")."""
@@ -101,9 +99,7 @@ class _Reader:
                 best = (root.i, i)
         return best[1] if best else None
 
-    def target(
-        self, noun: Token, subj: set[int], kinds: frozenset[str], depth: int = 0
-    ) -> int | None:
+    def target(self, noun: Token, subj: set[int], kinds: frozenset[str], depth: int = 0) -> int | None:
         """The entity a relation noun points to: 'of/in/for Y', 'Y commander', 'the same group'."""
         w = _words()
         for c in noun.children:
@@ -198,16 +194,11 @@ def _nouns(r: _Reader) -> None:
 def _affiliations(r: _Reader) -> None:
     w = _words()
     for t in r.doc:
-        if (
-            t.lemma_.lower() not in w["affiliation_words"]
-            and t.lower_ not in w["affiliation_words"]
-        ):
+        if t.lemma_.lower() not in w["affiliation_words"] and t.lower_ not in w["affiliation_words"]:
             continue
         if t.dep_ == "amod":
             # "Y-backed X": Y hangs off the adjective, X is what it modifies
-            owners = [
-                r.ent(c) for c in t.children if c.dep_ in ("npadvmod", "compound", "nmod", "advmod")
-            ]
+            owners = [r.ent(c) for c in t.children if c.dep_ in ("npadvmod", "compound", "nmod", "advmod")]
             if t.i >= 2 and r.doc[t.i - 1].text == "-":
                 owners.append(r.ent(r.doc[t.i - 2]))
             patron = next((o for o in owners if o is not None), None)

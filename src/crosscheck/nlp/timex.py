@@ -173,9 +173,7 @@ _B_PART_M = _C(rf"\b(?P<x>(?P<part>(?i:{_alt(_PART_MONTH)})))(?:-|\s+)\Z")
 _B_PART_Y = _C(rf"\b(?P<x>(?P<part>(?i:{_alt(_PART_YEAR)})))(?:-|\s+)\Z")
 _B_MPREP = _C(r"\b(?i:in|since|by|until|till|during|through|before|after|from|throughout)\s+\Z")
 _B_WDMOD = _C(r"\b(?P<x>(?P<mod>(?i:last|this|next|past|previous|coming)))\s+\Z")
-_B_PERIOD = _C(
-    rf"(?:\b(?P<the>(?i:the))\s+)?(?:\b(?P<x>(?P<part>(?i:{_alt(_PART_YEAR)})))(?:-|\s+))?\Z"
-)
+_B_PERIOD = _C(rf"(?:\b(?P<the>(?i:the))\s+)?(?:\b(?P<x>(?P<part>(?i:{_alt(_PART_YEAR)})))(?:-|\s+))?\Z")
 _NUM_BEFORE = (
     r"(?:\b(?P<x>(?P<prep>(?i:for|within|over|lasting|after|in))\s+(?i:(?:about|around|nearly"
     r"|almost|more\s+than|less\s+than|at\s+least|up\s+to|some|another|just)\s+)?)"

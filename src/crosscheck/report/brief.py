@@ -253,11 +253,7 @@ def gather_brief(
 
     # -- figures, series, competing figures ---------------------------------------------------
     figs = {f["id"]: f for f in data["figures"]}
-    in_figs = [
-        f
-        for f in data["figures"]
-        if (f.get("claim") in in_claims if words else f["doc"] in in_docs)
-    ]
+    in_figs = [f for f in data["figures"] if (f.get("claim") in in_claims if words else f["doc"] in in_docs)]
     fig_note: dict[str, int] = {}
 
     def cite_figure(f: dict[str, Any]) -> int:
@@ -292,9 +288,7 @@ def gather_brief(
                     qualifier=f.get("qualifier"),
                     what=f["what"],
                     as_of=f.get("as_of"),
-                    according_to=(c.get("origin") or _chain(c))
-                    if c
-                    else (docs[f["doc"]].get("outlet") or "?"),
+                    according_to=(c.get("origin") or _chain(c)) if c else (docs[f["doc"]].get("outlet") or "?"),
                     outlet=docs[f["doc"]].get("outlet"),
                     doc=f["doc"],
                     note=cite_figure(f),
@@ -320,10 +314,7 @@ def gather_brief(
         if c in by_cat
     ]
     order += sorted(set(by_cat) - set(order) - {"other"}) + (["other"] if "other" in by_cat else [])
-    figures = {
-        cat: Section(items=by_cat[cat], more=max(0, len(cat_figs[cat]) - lim.figures))
-        for cat in order
-    }
+    figures = {cat: Section(items=by_cat[cat], more=max(0, len(cat_figs[cat]) - lim.figures)) for cat in order}
 
     in_fig_ids = {f["id"] for f in in_figs}
     series = _series(data["series"], figs, in_fig_ids, cite_figure, lim.series_charts)
@@ -334,12 +325,7 @@ def gather_brief(
     places = []
     for p in data["places"]:
         n = sum(1 for m in p.get("mentions") or [] if m["doc"] in in_docs)
-        if (
-            p.get("lat") is None
-            or p.get("lon") is None
-            or not n
-            or (words and p["id"] not in place_ids)
-        ):
+        if p.get("lat") is None or p.get("lon") is None or not n or (words and p["id"] not in place_ids):
             continue
         places.append(
             {
@@ -354,12 +340,7 @@ def gather_brief(
     places.sort(key=lambda p: -p["mentions"])
     places = places[: lim.places]
 
-    mentions = Counter(
-        {
-            e["id"]: sum(1 for m in e.get("mentions") or [] if m["doc"] in in_docs)
-            for e in ents.values()
-        }
-    )
+    mentions = Counter({e["id"]: sum(1 for m in e.get("mentions") or [] if m["doc"] in in_docs) for e in ents.values()})
     by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
     about: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for i in sorted(in_claims, key=lambda i: (claims[i]["doc"], claims[i]["span"]["start"])):
@@ -371,9 +352,7 @@ def gather_brief(
             if e != src:
                 about[e].append(c)
     ranked = [
-        e
-        for e, n in mentions.most_common()
-        if n and ents[e]["type"] in ACTOR_TYPES and (by_actor[e] or about[e])
+        e for e, n in mentions.most_common() if n and ents[e]["type"] in ACTOR_TYPES and (by_actor[e] or about[e])
     ]
     actors = []
     for e in ranked[: lim.actors]:
@@ -440,9 +419,7 @@ def gather_brief(
             statuses={k[7:]: v for k, v in contributed[d["id"]].items() if k.startswith("status:")},
             duplicate_of=d.get("duplicate_of"),
         )
-        for d in sorted(
-            (docs[i] for i in in_docs), key=lambda d: (_doc_date(d), d.get("outlet") or "")
-        )
+        for d in sorted((docs[i] for i in in_docs), key=lambda d: (_doc_date(d), d.get("outlet") or ""))
     ]
 
     dates = sorted(str(docs[i]["published"])[:10] for i in in_docs if docs[i].get("published"))
@@ -494,25 +471,17 @@ def _series(
 ) -> list[dict[str, Any]]:
     """Series grouped by counted thing and place (one chart each, one line per origin), the
     ones with most origins first; only the points shown get footnotes."""
-    groups: dict[tuple[str, str], dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+    groups: dict[tuple[str, str], dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for s in all_series:
         pts = [p for p in s["points"] if p["figure"] in in_scope and p.get("as_of")]
         if pts:
-            groups[(s["category"], s["what"].lower())][
-                (s.get("source") or "?", s.get("place") or "")
-            ].extend(pts)
-    ranked = sorted(
-        groups.items(), key=lambda kv: (-len(kv[1]), -sum(map(len, kv[1].values())), kv[0])
-    )
+            groups[(s["category"], s["what"].lower())][(s.get("source") or "?", s.get("place") or "")].extend(pts)
+    ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), -sum(map(len, kv[1].values())), kv[0]))
     out = []
     for (category, _), lines in ranked[:cap]:
         rows = []
         places = Counter(origin for origin, _ in lines)
-        for (origin, place), pts in sorted(lines.items(), key=lambda kv: (-len(kv[1]), kv[0]))[
-            :origins
-        ]:
+        for (origin, place), pts in sorted(lines.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:origins]:
             label = f"{origin} ({place.split(':')[-1]})" if places[origin] > 1 and place else origin
             for p in sorted(pts, key=lambda p: p["as_of"])[-points:]:
                 f = figs[p["figure"]]
@@ -575,10 +544,7 @@ def _competing(
         out.append(
             {
                 "category": cat,
-                "rows": [
-                    {**{k: v for k, v in r.items() if k != "figure"}, "note": cite(r["figure"])}
-                    for r in shown
-                ],
+                "rows": [{**{k: v for k, v in r.items() if k != "figure"}, "note": cite(r["figure"])} for r in shown],
             }
         )
     return out[:6]
@@ -605,8 +571,7 @@ def _graph(
     keep = {n for n, _ in sorted(degree.items(), key=lambda kv: (-kv[1], -mentions[kv[0]]))[:cap]}
     return {
         "nodes": [
-            {"id": n, "name": ents[n]["name"], "type": ents[n]["type"], "mentions": mentions[n]}
-            for n in sorted(keep)
+            {"id": n, "name": ents[n]["name"], "type": ents[n]["type"], "mentions": mentions[n]} for n in sorted(keep)
         ],
         "edges": [
             {"source": s, "predicate": p, "target": o, "count": c}

@@ -70,9 +70,7 @@ def render_svg(spec: dict[str, Any]) -> str:
     try:
         import vl_convert
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise CrosscheckError(
-            "charts need vl-convert-python: pip install vl-convert-python"
-        ) from exc
+        raise CrosscheckError("charts need vl-convert-python: pip install vl-convert-python") from exc
     svg = vl_convert.vegalite_to_svg(spec, config=CONFIG, allowed_base_urls=[])
     svg = _BASE.sub(r'\1="\2"', svg)
     return _EXTERNAL_LINK.sub("<a>", svg)
@@ -85,9 +83,7 @@ def prefix_ids(svg: str, prefix: str) -> str:
     if not ids:
         return svg
     pattern = re.compile(
-        r'(\bid="|url\(#|href="#)('
-        + "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
-        + r")\b"
+        r'(\bid="|url\(#|href="#)(' + "|".join(map(re.escape, sorted(ids, key=len, reverse=True))) + r")\b"
     )
     return pattern.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
 
@@ -162,9 +158,7 @@ def series_spec(series: dict[str, Any]) -> dict[str, Any]:
                         "title": "qualifier",
                         "scale": {
                             "domain": shapes,
-                            "range": [
-                                QUALIFIER_SHAPES.get(q.replace(" ", "_"), "circle") for q in shapes
-                            ],
+                            "range": [QUALIFIER_SHAPES.get(q.replace(" ", "_"), "circle") for q in shapes],
                         },
                     },
                     "tooltip": {"field": "label"},
@@ -332,9 +326,7 @@ def _force(n: int, edges: list[tuple[int, int]]) -> list[list[float]]:
     return pos
 
 
-def _layout(
-    n: int, edges: list[tuple[int, int]], width: float, height: float
-) -> list[tuple[float, float]]:
+def _layout(n: int, edges: list[tuple[int, int]], width: float, height: float) -> list[tuple[float, float]]:
     """Each connected component laid out on its own, then the components set in a grid, so
     one dense group does not squash the others into a corner."""
     parent = list(range(n))
@@ -357,9 +349,7 @@ def _layout(
     out: list[tuple[float, float]] = [(0.0, 0.0)] * n
     for g_index, members in enumerate(groups):
         local = {m: i for i, m in enumerate(members)}
-        pos = _force(
-            len(members), [(local[i], local[j]) for i, j in edges if i in local and j in local]
-        )
+        pos = _force(len(members), [(local[i], local[j]) for i, j in edges if i in local and j in local])
         xs, ys = [p[0] for p in pos], [p[1] for p in pos]
         span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
         left, top = (g_index % cols) * cell_w, 30 + (g_index // cols) * cell_h
@@ -374,20 +364,14 @@ def _layout(
     return out
 
 
-def actor_graph_svg(
-    graph: dict[str, list[dict[str, Any]]], *, width: int = 720, height: int = 460
-) -> str:
+def actor_graph_svg(graph: dict[str, list[dict[str, Any]]], *, width: int = 720, height: int = 460) -> str:
     """An SVG of actors (circles sized by mentions, coloured by type) and their relations
     (arrows labelled with the predicate). Names are escaped."""
     nodes, edges = graph.get("nodes", []), graph.get("edges", [])
     if not nodes:
         return ""
     index = {n["id"]: i for i, n in enumerate(nodes)}
-    pairs = [
-        (index[e["source"]], index[e["target"]])
-        for e in edges
-        if e["source"] in index and e["target"] in index
-    ]
+    pairs = [(index[e["source"]], index[e["target"]]) for e in edges if e["source"] in index and e["target"] in index]
     pos = _layout(len(nodes), pairs, width, height)
     most = max((n["mentions"] for n in nodes), default=1) or 1
     radius = [6 + 10 * math.sqrt(max(n["mentions"], 1) / most) for n in nodes]

@@ -99,11 +99,7 @@ def _cluster(item: ClusterItem) -> str:
     return (
         f'<li id="k-{_e(item.id)}">{_status(item)}<span class="prop">{_e(item.proposition)}</span>'
         f'<sup class="refs">{refs}</sup><span class="reason">{_e(reason)}'
-        + (
-            f" Supporting: {len(item.supports)}, refuting: {len(item.refutes)} sentences."
-            if item.refutes
-            else ""
-        )
+        + (f" Supporting: {len(item.supports)}, refuting: {len(item.refutes)} sentences." if item.refutes else "")
         + "</span></li>"
     )
 
@@ -125,11 +121,7 @@ def _svg(spec: dict[str, Any] | None, prefix: str, caption: str) -> str:
 
 def _summary(b: Brief) -> str:
     s = b.summary
-    span = (
-        f"{s['first']} to {s['last']}"
-        if s["first"] and s["first"] != s["last"]
-        else (s["first"] or "undated")
-    )
+    span = f"{s['first']} to {s['last']}" if s["first"] and s["first"] != s["last"] else (s["first"] or "undated")
     tiles = [
         ("#sources", s["reports"], "reports"),
         ("#sources", s["outlets"], "outlets"),
@@ -139,10 +131,7 @@ def _summary(b: Brief) -> str:
     ]
     html = (
         '<div class="tiles">'
-        + "".join(
-            f'<a class="tile" href="{h}"><b>{int(n):,}</b><span>{_e(w)}</span></a>'
-            for h, n, w in tiles
-        )
+        + "".join(f'<a class="tile" href="{h}"><b>{int(n):,}</b><span>{_e(w)}</span></a>' for h, n, w in tiles)
         + f'<div class="tile"><b>{_e(span)}</b><span>time span</span></div></div>'
     )
     st = s["statuses"]
@@ -153,9 +142,7 @@ def _summary(b: Brief) -> str:
         "contested": "#contested",
         "denied": "#contested",
     }
-    parts = [
-        f'<a href="{anchors[k]}">{st[k]} {_e(STATUS_WORDS[k])}</a>' for k in anchors if st.get(k)
-    ]
+    parts = [f'<a href="{anchors[k]}">{st[k]} {_e(STATUS_WORDS[k])}</a>' for k in anchors if st.get(k)]
     html += (
         f"<p>This brief draws on {s['reports']} reports from {s['outlets']} outlets, published {_e(span)}, "
         f"holding {s['claims']} attributed claims from {s['origins']} independent origins. They group into "
@@ -173,11 +160,7 @@ def _figures(b: Brief) -> str:
             f'<td><a href="#doc-{_e(r.doc)}">{_e(r.outlet or r.doc)}</a></td></tr>'
             for r in sec.items
         )
-        more = (
-            f'<p class="more">and {sec.more} more {_e(cat)} figures not shown.</p>'
-            if sec.more
-            else ""
-        )
+        more = f'<p class="more">and {sec.more} more {_e(cat)} figures not shown.</p>' if sec.more else ""
         out.append(
             f'<h3 id="fig-{_e(cat)}">{_e(cat.replace("_", " ").capitalize())}</h3><table><thead><tr><th>value</th>'
             f"<th>qualifier</th><th>what</th><th>as of</th><th>according to</th><th>report</th></tr></thead>"
@@ -231,20 +214,14 @@ def _actors(b: Brief) -> str:
     for a in b.actors:
 
         def items(claims: list[tuple[str, int]], more: int) -> str:
-            lis = "".join(
-                f'<li>{_e(t)}<sup class="refs">{_refs([n])}</sup></li>' for t, n in claims
-            )
+            lis = "".join(f'<li>{_e(t)}<sup class="refs">{_refs([n])}</sup></li>' for t, n in claims)
             return f"<ul>{lis}</ul>" + (f'<p class="more">and {more} more.</p>' if more else "")
 
-        parts = [
-            f'<h3>{_e(a.name)} <span class="kind">{_e(a.type)}, {a.mentions} mentions</span></h3>'
-        ]
+        parts = [f'<h3>{_e(a.name)} <span class="kind">{_e(a.type)}, {a.mentions} mentions</span></h3>']
         if a.by:
             parts.append("<div>Claims by " + _e(a.name) + ":</div>" + items(a.by, a.more_by))
         if a.about:
-            parts.append(
-                "<div>Claims about " + _e(a.name) + ":</div>" + items(a.about, a.more_about)
-            )
+            parts.append("<div>Claims about " + _e(a.name) + ":</div>" + items(a.about, a.more_about))
         out.append('<div class="actor">' + "".join(parts) + "</div>")
     return "".join(out) or '<p class="more">No actors found.</p>'
 
@@ -261,9 +238,7 @@ def _timeline(b: Brief) -> str:
         f'<span class="kind">({_e(t.when or "")}; {_e(t.source)})</span><sup class="refs">{_refs([t.note])}</sup></li>'
         for t in items
     )
-    more = (
-        f'<p class="more">and {b.timeline.more} more dated claims.</p>' if b.timeline.more else ""
-    )
+    more = f'<p class="more">and {b.timeline.more} more dated claims.</p>' if b.timeline.more else ""
     return (
         _svg(spec, "timeline-chart", "Dated events and claims by PLOVER event type.")
         + f'<ol class="timeline">{lis}</ol>{more}'
@@ -285,14 +260,8 @@ def timeline_points(b: Brief, days_before: int = 90) -> list[dict[str, Any]]:
 def _sources(b: Brief) -> str:
     rows = []
     for s in b.sources:
-        url = (
-            f'<a href="{_e(s.url)}" rel="noopener noreferrer nofollow">{_e(s.url)}</a>'
-            if s.url
-            else ""
-        )
-        statuses = ", ".join(
-            f"{n} {_e(STATUS_WORDS.get(k, k))}" for k, n in sorted(s.statuses.items())
-        )
+        url = f'<a href="{_e(s.url)}" rel="noopener noreferrer nofollow">{_e(s.url)}</a>' if s.url else ""
+        statuses = ", ".join(f"{n} {_e(STATUS_WORDS.get(k, k))}" for k, n in sorted(s.statuses.items()))
         what = f"{s.claims} claims, {s.figures} figures" + (
             f"; in {s.clusters} statements ({statuses})" if s.clusters else ""
         )
@@ -312,9 +281,7 @@ def _sources(b: Brief) -> str:
 def _note(n: Note) -> str:
     s = n.sentence
     body = (
-        _e(s)
-        if not n.mark
-        else f"{_e(s[: n.mark[0]])}<mark>{_e(s[n.mark[0] : n.mark[1]])}</mark>{_e(s[n.mark[1] :])}"
+        _e(s) if not n.mark else f"{_e(s[: n.mark[0]])}<mark>{_e(s[n.mark[0] : n.mark[1]])}</mark>{_e(s[n.mark[1] :])}"
     )
     who = "; ".join(
         _e(x)
@@ -326,11 +293,7 @@ def _note(n: Note) -> str:
         )
         if x
     )
-    link = (
-        f' · <a href="{_e(n.link)}" rel="noopener noreferrer nofollow">in the report</a>'
-        if n.link
-        else ""
-    )
+    link = f' · <a href="{_e(n.link)}" rel="noopener noreferrer nofollow">in the report</a>' if n.link else ""
     return (
         f'<li id="n{n.number}" value="{n.number}">“{body}” <span class="src">— {who + ", " if who else ""}'
         f'<a href="#doc-{_e(n.doc)}">{_e(n.outlet or n.doc)}{", " + _e(n.published) if n.published else ""}</a>'
@@ -340,20 +303,14 @@ def _note(n: Note) -> str:
 
 def render_html(b: Brief) -> str:
     """The brief as one HTML document (a string)."""
-    scope = " · ".join(
-        x
-        for x in (f"topic: {b.topic}" if b.topic else "", f"since {b.since}" if b.since else "")
-        if x
-    )
+    scope = " · ".join(x for x in (f"topic: {b.topic}" if b.topic else "", f"since {b.since}" if b.since else "") if x)
     toc = "".join(f'<a href="#{i}">{_e(t)}</a>' for i, t in SECTIONS)
     single = _clusters(b.single_source, "Nothing rests on a single named origin.")
     if b.unattributed.items:
         single += "<h3>Stated by outlets without a source</h3>" + _clusters(b.unattributed, "")
     body = {
         "summary": _summary(b),
-        "corroborated": _clusters(
-            b.corroborated, "Nothing is supported by two or more independent origins yet."
-        ),
+        "corroborated": _clusters(b.corroborated, "Nothing is supported by two or more independent origins yet."),
         "single-source": single,
         "contested": _clusters(b.contested, "Nothing is contested or denied."),
         "no-comment": _clusters(b.no_comment, "No report says that someone declined to comment."),
@@ -364,9 +321,7 @@ def render_html(b: Brief) -> str:
         "sources": _sources(b),
         "notes": '<ol class="notes">' + "".join(_note(n) for n in b.notes) + "</ol>",
     }
-    sections = "".join(
-        f'<section id="{i}"><h2>{_e(t)}</h2>{body[i]}</section>' for i, t in SECTIONS
-    )
+    sections = "".join(f'<section id="{i}"><h2>{_e(t)}</h2>{body[i]}</section>' for i, t in SECTIONS)
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'

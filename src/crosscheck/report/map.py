@@ -101,9 +101,7 @@ def _topology_within(box: tuple[float, float, float, float]) -> dict[str, Any]:
     }
 
 
-def places_map_spec(
-    places: list[dict[str, Any]], *, width: int = 680, height: int = 400
-) -> dict[str, Any] | None:
+def places_map_spec(places: list[dict[str, Any]], *, width: int = 680, height: int = 400) -> dict[str, Any] | None:
     """Points for `places` (dicts with name, country, lat, lon, mentions) over the basemap,
     sized by mentions and coloured by country; None when no place has coordinates."""
     points = [

@@ -60,15 +60,11 @@ class _Images:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def add(
-        self, spec: dict[str, Any] | None, name: str, caption: str, svg: str | None = None
-    ) -> list[str]:
+    def add(self, spec: dict[str, Any] | None, name: str, caption: str, svg: str | None = None) -> list[str]:
         if not spec and not svg:
             return []
         self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / f"{name}.svg").write_text(
-            svg or charts.render_svg(spec or {}), encoding="utf-8"
-        )
+        (self.folder / f"{name}.svg").write_text(svg or charts.render_svg(spec or {}), encoding="utf-8")
         return [
             f"![{md_escape(caption)}]({_url(self.folder.name)}/{name}.svg)",
             "",
@@ -82,9 +78,7 @@ def _note(n: Note) -> str:
     body = (
         md_escape(s)
         if not n.mark
-        else (
-            f"{md_escape(s[: n.mark[0]])}**{md_escape(s[n.mark[0] : n.mark[1]])}**{md_escape(s[n.mark[1] :])}"
-        )
+        else (f"{md_escape(s[: n.mark[0]])}**{md_escape(s[n.mark[0] : n.mark[1]])}**{md_escape(s[n.mark[1] :])}")
     )
     who = "; ".join(
         md_escape(x)
@@ -105,11 +99,7 @@ def render_markdown(b: Brief, folder: Path) -> str:
     img = _Images(folder)
     titles = dict(SECTIONS)
     s = b.summary
-    span = (
-        f"{s['first']} to {s['last']}"
-        if s["first"] and s["first"] != s["last"]
-        else (s["first"] or "undated")
-    )
+    span = f"{s['first']} to {s['last']}" if s["first"] and s["first"] != s["last"] else (s["first"] or "undated")
     statuses = ", ".join(f"{n} {STATUS_WORDS.get(k, k)}" for k, n in sorted(s["statuses"].items()))
     out = [
         f"# {md_escape(b.title)}",
@@ -168,20 +158,15 @@ def render_markdown(b: Brief, folder: Path) -> str:
             f"{ser['category']}: {ser['what']}, one line per origin",
         )
     for i, g in enumerate(b.competing):
-        out += img.add(
-            charts.competing_spec(g), f"competing{i}", f"Competing figures: {g['category']}"
-        )
+        out += img.add(charts.competing_spec(g), f"competing{i}", f"Competing figures: {g['category']}")
     out += [f"## {titles['places']}", ""]
     out += img.add(
         places_map_spec(b.places),
         "map",
-        "Places mentioned, sized by mentions, coloured by country "
-        "(basemap: Natural Earth, public domain)",
+        "Places mentioned, sized by mentions, coloured by country (basemap: Natural Earth, public domain)",
     ) or ["_No place could be put on the map._", ""]
     out += [f"## {titles['actors']}", ""]
-    out += img.add(
-        None, "actors", "Actors and their relations", svg=charts.actor_graph_svg(b.graph) or None
-    )
+    out += img.add(None, "actors", "Actors and their relations", svg=charts.actor_graph_svg(b.graph) or None)
     for a in b.actors:
         out += [f"### {md_escape(a.name)} ({md_escape(a.type)}, {a.mentions} mentions)", ""]
         for label, claims, more in (
@@ -197,9 +182,7 @@ def render_markdown(b: Brief, folder: Path) -> str:
                 out += ([f"- _and {more} more._"] if more else []) + [""]
     out += [f"## {titles['timeline']}", ""]
     points = timeline_points(b)
-    out += img.add(
-        charts.timeline_spec(points) if points else None, "timeline", "Dated events and claims"
-    )
+    out += img.add(charts.timeline_spec(points) if points else None, "timeline", "Dated events and claims")
     out += [
         f"- **{md_escape(t.start)}{'–' + md_escape(t.end) if t.end and t.end != t.start else ''}** "
         f"{'`' + md_escape(t.event_type) + '` ' if t.event_type else ''}{md_escape(t.text)} "
@@ -219,8 +202,6 @@ def render_markdown(b: Brief, folder: Path) -> str:
         what = f"{src.claims} claims, {src.figures} figures" + (
             f", in {src.clusters} statements" if src.clusters else ""
         )
-        out.append(
-            f"| {md_escape(src.outlet or '')} | {md_escape(src.published or '')} | {report} | {what} |"
-        )
+        out.append(f"| {md_escape(src.outlet or '')} | {md_escape(src.published or '')} | {report} | {what} |")
     out += ["", *(_note(n) for n in b.notes), ""]
     return "\n".join(out)

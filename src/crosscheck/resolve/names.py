@@ -218,9 +218,7 @@ def _word_match(x: str, y: str, person: bool) -> float:
 def _words_match(xs: list[str], ys: list[str], person: bool) -> float:
     if len(xs) != len(ys) or not xs:
         return 0.0
-    scores = [
-        _word_match(_fold_word(x), _fold_word(y), person) for x, y in zip(xs, ys, strict=True)
-    ]
+    scores = [_word_match(_fold_word(x), _fold_word(y), person) for x, y in zip(xs, ys, strict=True)]
     return 0.0 if min(scores) == 0.0 else sum(scores) / len(scores)
 
 

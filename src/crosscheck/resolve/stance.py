@@ -29,8 +29,16 @@ def _words() -> _Words:
     )
 
 
-def stance_of(*, polarity: str, certainty: str, kind: str, text: str, cue: str | None,
-              source_text: str = "", source_kind: str = "") -> str:
+def stance_of(
+    *,
+    polarity: str,
+    certainty: str,
+    kind: str,
+    text: str,
+    cue: str | None,
+    source_text: str = "",
+    source_kind: str = "",
+) -> str:
     """`refutes` for denials and counter-claims; `discusses` for questions, claims that only
     report that others claim it ("reports suggest ...", "concerned by reports that ..."), and
     unverifiable ones; else `supports`."""
@@ -40,7 +48,11 @@ def stance_of(*, polarity: str, certainty: str, kind: str, text: str, cue: str |
         return "discusses"
     words = _words()
     head = source_text.lower().split()[-1] if source_text.strip() else ""
-    if source_kind == "anonymous" and head in words.sources and (cue or "").lower() in words.cues | {"said", "say", "says"}:
+    if (
+        source_kind == "anonymous"
+        and head in words.sources
+        and (cue or "").lower() in words.cues | {"said", "say", "says"}
+    ):
         return "discusses"
     if any(p.search(text) for p in words.patterns) or (cue or "").lower() in {"asked", "questioned", "wondered"}:
         return "discusses"

@@ -31,9 +31,7 @@ import numpy.typing as npt
 __all__ = ["LABELS", "StanceModel", "load_model", "predict_stance"]
 
 # Model labels (FNC-1) and the names crosscheck uses for them.
-LABELS = {
-    "agree": "supports", "disagree": "refutes", "discuss": "discusses", "unrelated": "unrelated"
-}
+LABELS = {"agree": "supports", "disagree": "refutes", "discuss": "discusses", "unrelated": "unrelated"}
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENT = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
@@ -69,9 +67,7 @@ class Trees:
     value: list[FloatArray] = field(repr=False)
     output: list[int] = field(repr=False)  # which raw score each tree adds to
     # The same trees as plain lists: a single row is walked faster in Python than in numpy.
-    nodes: list[tuple[list[int], list[float], list[int], list[int], list[float], int]] = field(
-        repr=False
-    )
+    nodes: list[tuple[list[int], list[float], list[int], list[int], list[float], int]] = field(repr=False)
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Trees:
@@ -93,7 +89,12 @@ class Trees:
         out = np.tile(self.baseline, (n, 1))
         rows = np.arange(n)
         for f, t, lft, rgt, v, k in zip(
-            self.feature, self.threshold, self.left, self.right, self.value, self.output,
+            self.feature,
+            self.threshold,
+            self.left,
+            self.right,
+            self.value,
+            self.output,
             strict=True,
         ):
             node = np.zeros(n, dtype=np.int64)
@@ -124,7 +125,8 @@ class Trees:
             return np.stack([1.0 - p, p], axis=1)
         raw -= raw.max(axis=1, keepdims=True)
         e = np.exp(raw)
-        return e / e.sum(axis=1, keepdims=True)
+        out: np.ndarray[tuple[Any, ...], np.dtype[np.float64]] = e / e.sum(axis=1, keepdims=True)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

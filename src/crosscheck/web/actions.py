@@ -44,7 +44,13 @@ def _back(request: Request, form: FormData, default: str = "/changes") -> str:
     """Where to go after a correction: the `next` field when it is a path on this site."""
     target = _text(form, "next", 500)
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc and "\\" not in target:
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.scheme
+        and not parts.netloc
+        and "\\" not in target
+    ):
         return target
     return default
 
@@ -62,7 +68,9 @@ async def add(request: Request) -> Response:
         name = upload.filename
         suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if suffix not in READABLE:
-            raise HTTPException(415, f"unsupported file type {suffix or '(none)'}: crosscheck reads {' '.join(sorted(READABLE))}")
+            raise HTTPException(
+                415, f"unsupported file type {suffix or '(none)'}: crosscheck reads {' '.join(sorted(READABLE))}"
+            )
         body = await upload.read(cap + 1)
         if len(body) > cap:
             raise HTTPException(413, f"file over the {cap / 1e6:g} MB cap")

@@ -42,7 +42,15 @@ def clusters(
 ) -> list[Obj]:
     """The clusters board: filter by status, entity, place, outlet, report dates; sort."""
     return data.board(
-        ledger, status=status, entity=entity, place=place, outlet=outlet, since=since, until=until, sort=sort, limit=limit
+        ledger,
+        status=status,
+        entity=entity,
+        place=place,
+        outlet=outlet,
+        since=since,
+        until=until,
+        sort=sort,
+        limit=limit,
     )
 
 
@@ -132,7 +140,9 @@ def document(ledger: Read, doc: str) -> Obj:
 
 
 @router.get("/search")
-def search(ledger: Read, q: Annotated[str, Query(max_length=200)] = "", limit: Annotated[int, Query(ge=1, le=200)] = 30) -> Obj:
+def search(
+    ledger: Read, q: Annotated[str, Query(max_length=200)] = "", limit: Annotated[int, Query(ge=1, le=200)] = 30
+) -> Obj:
     """Full-text search over documents and claims."""
     return data.search_all(ledger, q, limit=limit)
 
@@ -213,8 +223,14 @@ class Undo(BaseModel):
 
 
 def _done(c: fix.Correction) -> Obj:
-    return {"judgement": c.judgement, "kind": c.kind, "decision": c.decision, "summary": c.summary,
-            "clusters": list(c.clusters), "author": "user"}
+    return {
+        "judgement": c.judgement,
+        "kind": c.kind,
+        "decision": c.decision,
+        "summary": c.summary,
+        "clusters": list(c.clusters),
+        "author": "user",
+    }
 
 
 @router.post("/corrections/merge-entities")

@@ -73,7 +73,9 @@ def create_app(
         raise ValueError(f"binding to {host} (not loopback) requires a token")
     path = str(ledger_path)
     Ledger.open(path).close()  # create the file and apply migrations before any reader opens it
-    config = WebConfig(path, token=token, host=host, allow_private=allow_private, max_upload=max_upload, analyse=analyse)
+    config = WebConfig(
+        path, token=token, host=host, allow_private=allow_private, max_upload=max_upload, analyse=analyse
+    )
     app = FastAPI(
         title="crosscheck",
         summary="The evidence ledger: clusters, claims, entities, figures, places and documents.",
@@ -140,8 +142,12 @@ def _error(status: int) -> Any:
 
 
 def _templates() -> Jinja2Templates:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     env.filters["safe_url"] = safe_url
     env.filters["q"] = lambda value: quote(str(value), safe="")
-    env.filters["short"] = lambda value, n=80: (str(value)[: n - 1] + "…") if value and len(str(value)) > n else (value or "")
+    env.filters["short"] = lambda value, n=80: (
+        (str(value)[: n - 1] + "…") if value and len(str(value)) > n else (value or "")
+    )
     return Jinja2Templates(env=env)

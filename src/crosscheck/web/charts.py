@@ -42,8 +42,13 @@ def series_chart(series: dict[str, Any], index: int) -> Markup:
         from crosscheck.report.charts import series_spec
 
         points = [
-            {"as_of": p.get("as_of"), "value": p["value"], "origin": series.get("source") or "?",
-             "qualifier": p.get("qualifier") or "exactly", "note": f"s{index}-{n}"}
+            {
+                "as_of": p.get("as_of"),
+                "value": p["value"],
+                "origin": series.get("source") or "?",
+                "qualifier": p.get("qualifier") or "exactly",
+                "note": f"s{index}-{n}",
+            }
             for n, p in enumerate(series["points"])
         ]
         spec = series_spec({**series, "points": points})

@@ -150,11 +150,12 @@ def document_view(ledger: Ledger, ref: str) -> dict[str, Any]:
     figures = [
         dict(r)
         for r in conn.execute(
-            "SELECT id, start, stop, text, value, category, what, claim FROM figures WHERE doc = ? ORDER BY start", (doc,)
+            "SELECT id, start, stop, text, value, category, what, claim FROM figures WHERE doc = ? ORDER BY start",
+            (doc,),
         )
     ]
     copies = [dict(r) for r in conn.execute("SELECT id, outlet, title FROM documents WHERE duplicate_of = ?", (doc,))]
-    meta = {k: row[k] for k in row.keys() if k != "text"}
+    meta = {k: row[k] for k in row.keys() if k != "text"}  # noqa: SIM118 (sqlite3.Row iterates values)
     return {
         "document": meta,
         "text": row["text"],

@@ -47,10 +47,20 @@ def clusters(
     until: Text = None,
     sort: Literal["origins", "recency"] = "origins",
 ) -> Response:
-    filters = {"status": status, "entity": entity, "place": place, "outlet": outlet, "since": since, "until": until, "sort": sort}
+    filters = {
+        "status": status,
+        "entity": entity,
+        "place": place,
+        "outlet": outlet,
+        "since": since,
+        "until": until,
+        "sort": sort,
+    }
     message = None
     try:
-        rows = data.board(ledger, status=status, entity=entity, place=place, outlet=outlet, since=since, until=until, sort=sort)
+        rows = data.board(
+            ledger, status=status, entity=entity, place=place, outlet=outlet, since=since, until=until, sort=sort
+        )
     except queries.NotFound as exc:
         rows, message = [], str(exc)
     return page(request, "clusters.html", rows=rows, f=filters, message=message, statuses=data.STATUSES)
@@ -62,14 +72,20 @@ def cluster(request: Request, ledger: Read, cluster: str) -> Response:
     origins = queries.cluster_origins(ledger, k["id"])
     for c in k["claims"]:
         start = c["sentence"].find(c["text"]) if c["sentence"] else -1
-        c["html"] = highlight_at(c["sentence"] or c["text"], [(start, start + len(c["text"]), "content")] if start >= 0 else [])
+        c["html"] = highlight_at(
+            c["sentence"] or c["text"], [(start, start + len(c["text"]), "content")] if start >= 0 else []
+        )
     return page(request, "cluster.html", k=k, origins=origins, statuses=data.STATUSES)
 
 
 @router.get("/claims/{claim}")
 def claim(request: Request, ledger: Read, claim: str) -> Response:
     c = queries.claim_detail(ledger, claim)
-    spans = [(*c[key], kind) for key, kind in (("content_at", "content"), ("source_at", "source"), ("cue_at", "cue")) if c[key]]
+    spans = [
+        (*c[key], kind)
+        for key, kind in (("content_at", "content"), ("source_at", "source"), ("cue_at", "cue"))
+        if c[key]
+    ]
     return page(request, "claim.html", c=c, sentence=highlight_at(c["sentence"], spans))
 
 
@@ -113,10 +129,41 @@ def documents(request: Request, ledger: Read, outlet: Text = None) -> Response:
 @router.get("/documents/{doc}")
 def document(request: Request, ledger: Read, doc: str) -> Response:
     d = data.document_view(ledger, doc)
-    marks = [Mark(c["start"], c["stop"], "claim", f"/claims/{c['id']}", f"claim: {c['source']} ({c['certainty']}, {c['polarity']})", c["id"]) for c in d["claims"]]
-    marks += [Mark(m["start"], m["stop"], "entity", f"/entities/{m['actor']}", f"{m['type']}: {m['text']}") for m in d["entities"]]
-    marks += [Mark(m["start"], m["stop"], "place", f"/places/{quote(m['key'], safe=':')}", f"place: {m['name']} {m['country'] or ''}") for m in d["places"]]
-    marks += [Mark(f["start"], f["stop"], "figure", f"/claims/{f['claim']}" if f["claim"] else "/figures", f"figure: {f['value']:g} {f['category']}") for f in d["figures"]]
+    marks = [
+        Mark(
+            c["start"],
+            c["stop"],
+            "claim",
+            f"/claims/{c['id']}",
+            f"claim: {c['source']} ({c['certainty']}, {c['polarity']})",
+            c["id"],
+        )
+        for c in d["claims"]
+    ]
+    marks += [
+        Mark(m["start"], m["stop"], "entity", f"/entities/{m['actor']}", f"{m['type']}: {m['text']}")
+        for m in d["entities"]
+    ]
+    marks += [
+        Mark(
+            m["start"],
+            m["stop"],
+            "place",
+            f"/places/{quote(m['key'], safe=':')}",
+            f"place: {m['name']} {m['country'] or ''}",
+        )
+        for m in d["places"]
+    ]
+    marks += [
+        Mark(
+            f["start"],
+            f["stop"],
+            "figure",
+            f"/claims/{f['claim']}" if f["claim"] else "/figures",
+            f"figure: {f['value']:g} {f['category']}",
+        )
+        for f in d["figures"]
+    ]
     return page(request, "document.html", d=d, text=highlight(d["text"], marks))
 
 
@@ -132,7 +179,9 @@ def changes(request: Request, ledger: Read, since: Annotated[str, Query(max_leng
         ch = queries.changes_since(ledger, since, every=True)
     except queries.NotFound as exc:
         ch, message = {"statuses": [], "figures": [], "corrections": []}, str(exc)
-    return page(request, "changes.html", ch=ch, since=since, message=message, judgements=queries.list_judgements(ledger)[:50])
+    return page(
+        request, "changes.html", ch=ch, since=since, message=message, judgements=queries.list_judgements(ledger)[:50]
+    )
 
 
 @router.get("/add")

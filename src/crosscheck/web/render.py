@@ -30,7 +30,9 @@ class Mark:
 
 def _a(href: str, cls: str, title: str, body: Markup, ident: str = "") -> Markup:
     attr = f' id="{escape(ident)}"' if ident else ""
-    return Markup(f'<a class="{escape(cls)}" href="{escape(href)}" title="{escape(title)}"{attr}>') + body + Markup("</a>")
+    return (
+        Markup(f'<a class="{escape(cls)}" href="{escape(href)}" title="{escape(title)}"{attr}>') + body + Markup("</a>")
+    )
 
 
 def highlight(text: str, marks: Sequence[Mark]) -> Markup:
@@ -92,17 +94,33 @@ def relation_graph(center: str, center_name: str, edges: Sequence[dict[str, str]
     others = dict(list(others.items())[:12])
     c = size / 2
     r = size / 2 - 60
-    parts = [Markup(f'<svg class="graph" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="relations">')]
+    parts = [
+        Markup(
+            f'<svg class="graph" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="relations">'
+        )
+    ]
     for i, (other, name) in enumerate(others.items()):
         angle = 2 * math.pi * i / max(len(others), 1) - math.pi / 2
         x, y = c + r * math.cos(angle), c + r * math.sin(angle)
         mx, my = (c + x) / 2, (c + y) / 2
         parts.append(Markup(f'<line x1="{c:.1f}" y1="{c:.1f}" x2="{x:.1f}" y2="{y:.1f}" class="edge"/>'))
-        parts.append(Markup(f'<text x="{mx:.1f}" y="{my:.1f}" class="pred">') + escape(", ".join(labels[other])[:30]) + Markup("</text>"))
-        parts.append(Markup(f'<a href="/entities/{escape(quote(other, safe=""))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="7" class="node"/>'))
-        parts.append(Markup(f'<text x="{x:.1f}" y="{y + 20:.1f}" class="name">') + escape(name[:28]) + Markup("</text></a>"))
+        parts.append(
+            Markup(f'<text x="{mx:.1f}" y="{my:.1f}" class="pred">')
+            + escape(", ".join(labels[other])[:30])
+            + Markup("</text>")
+        )
+        parts.append(
+            Markup(
+                f'<a href="/entities/{escape(quote(other, safe=""))}"><circle cx="{x:.1f}" cy="{y:.1f}" r="7" class="node"/>'
+            )
+        )
+        parts.append(
+            Markup(f'<text x="{x:.1f}" y="{y + 20:.1f}" class="name">') + escape(name[:28]) + Markup("</text></a>")
+        )
     parts.append(Markup(f'<circle cx="{c}" cy="{c}" r="10" class="node center"/>'))
-    parts.append(Markup(f'<text x="{c}" y="{c + 24}" class="name center">') + escape(center_name[:32]) + Markup("</text>"))
+    parts.append(
+        Markup(f'<text x="{c}" y="{c + 24}" class="name center">') + escape(center_name[:32]) + Markup("</text>")
+    )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 
@@ -121,13 +139,23 @@ def line_chart(points: Sequence[tuple[str, float]], *, width: int = 320, height:
     parts = [Markup(f'<svg class="chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">')]
     parts.append(Markup(f'<polyline points="{path}" class="line"/>'))
     for (x, y), (when, v) in zip(xy, points, strict=True):
-        parts.append(Markup(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="dot"><title>') + escape(f"{v:g} ({when or '?'})") + Markup("</title></circle>"))
-    parts.append(Markup(f'<text x="2" y="{pad - 8}" class="axis">{hi:g}</text><text x="2" y="{height - 4}" class="axis">{lo:g}</text>'))
+        parts.append(
+            Markup(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="dot"><title>')
+            + escape(f"{v:g} ({when or '?'})")
+            + Markup("</title></circle>")
+        )
+    parts.append(
+        Markup(
+            f'<text x="2" y="{pad - 8}" class="axis">{hi:g}</text><text x="2" y="{height - 4}" class="axis">{lo:g}</text>'
+        )
+    )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 
 
-def map_svg(places: Sequence[dict[str, object]], *, width: int = 720, height: int = 360, basemap: Markup | None = None) -> Markup:
+def map_svg(
+    places: Sequence[dict[str, object]], *, width: int = 720, height: int = 360, basemap: Markup | None = None
+) -> Markup:
     """Places as dots on an equirectangular map (with `basemap` paths when given), each dot
     linking to the claims that mention the place."""
     parts = [Markup(f'<svg class="map" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="map">')]
@@ -148,7 +176,9 @@ def map_svg(places: Sequence[dict[str, object]], *, width: int = 720, height: in
         mentions = p.get("mentions")
         radius = 2 + min(math.sqrt(float(mentions if isinstance(mentions, int) else 1)), 8)
         href = f"/places/{quote(str(p['id']), safe='')}"
-        parts.append(Markup(f'<a href="{escape(href)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" class="place"><title>'))
+        parts.append(
+            Markup(f'<a href="{escape(href)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" class="place"><title>')
+        )
         parts.append(escape(f"{p.get('name')} ({mentions} mentions)") + Markup("</title></circle></a>"))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)

@@ -111,7 +111,9 @@ class Guard:
         if self.allowed_hosts is not None and _host_name(host) not in self.allowed_hosts:
             return PlainTextResponse("unknown host", status_code=400)
         if self.token and not self._has_token(request):
-            return JSONResponse({"detail": "a token is required"}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+            return JSONResponse(
+                {"detail": "a token is required"}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            )
         if request.method in SAFE_METHODS:
             return None
         length = request.headers.get("content-length")
