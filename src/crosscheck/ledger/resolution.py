@@ -28,6 +28,9 @@ MAX_KEY_DF = 400  # keys in more claims than this are too common to find candida
 MAX_CANDIDATES = 60  # claims scored per new claim, the ones sharing most rare keys
 MAX_ENTITY_CANDIDATES = 60  # entities compared per new entity, the ones sharing most name keys
 MAX_NAME_KEY_DF = 300  # name keys shared by more entities than this are too common to block on
+MAX_CLUSTERS_CHECKED = 5  # candidate clusters whose cohesion is measured per new claim
+COHESION_SAMPLE = 12  # claims of a cluster a new claim is compared with for cohesion
+COHESION = 0.8  # mean similarity to the cluster's claims, as a share of the bar, to join it
 MIN_PROPOSITION_WORDS = 6  # shorter claim contents are shown as their whole sentence
 PER_KEY = 50  # entities fetched per name key
 PER_ACTOR = 3  # entities of one actor compared at most
@@ -317,30 +320,57 @@ def _key_weights(conn: sqlite3.Connection, feats: Iterable[ClaimFeatures]) -> di
 def _best_cluster(
     conn: sqlite3.Connection, feats: ClaimFeatures, stance: str, total: int
 ) -> tuple[str | None, float, dict[str, object]]:
-    """The cluster of the most similar candidate claim above the bar, its score and why."""
+    """The cluster this claim belongs to, its score and why. A cluster qualifies when one of
+    its claims is similar enough (above the bar) and the claim is, on average, similar to the
+    cluster's claims too (cohesion): without the second test, chains of pairwise-similar claims
+    (A like B, B like C) would pull unrelated statements into one cluster."""
     cand_ids = _candidates(conn, feats)
     if not cand_ids:
         return None, 0.0, {}
-    rows = conn.execute(
-        f"SELECT * FROM claims WHERE id IN ({_marks(cand_ids)}) AND kind = ?", [*cand_ids, feats.kind]
-    ).fetchall()
     member = {
         r[0]: (r[1], r[2])
         for r in conn.execute(
             f"SELECT claim, cluster, stance FROM memberships WHERE claim IN ({_marks(cand_ids)})", cand_ids
         )
     }
+    rows = conn.execute(
+        f"SELECT * FROM claims WHERE id IN ({_marks(cand_ids)}) AND kind = ?", [*cand_ids, feats.kind]
+    ).fetchall()
     others = [f for f in _features_of(conn, rows) if f.id in member]
     weight = idf_weight(_key_weights(conn, [feats, *others]), total)
-    best: tuple[str | None, float, float, dict[str, object]] = (None, 0.0, 0.0, {})
+    best_in: dict[str, tuple[float, float, dict[str, object]]] = {}
     for other in others:
         cluster, other_stance = member[other.id]
         sim = similarity(feats, other, weight)
         bar = REFUTE_THRESHOLD if stance == "refutes" and other_stance == "supports" else THRESHOLD
-        margin = sim.score - bar
-        if margin >= 0 and (best[0] is None or margin > best[2]):
-            best = (cluster, sim.score, margin, {**sim.features, "with": other.id})
+        if sim.score >= bar and sim.score - bar > best_in.get(cluster, (-1.0, 0.0, {}))[0]:
+            best_in[cluster] = (sim.score - bar, sim.score, {**sim.features, "with": other.id})
+    best: tuple[str | None, float, float, dict[str, object]] = (None, 0.0, -1.0, {})
+    for cluster, (margin, score, why) in sorted(best_in.items(), key=lambda kv: -kv[1][0])[:MAX_CLUSTERS_CHECKED]:
+        bar = score - margin
+        cohesion = _cohesion(conn, feats, cluster, total)
+        if cohesion < COHESION * bar:
+            continue
+        rank = margin + cohesion
+        if rank > best[2]:
+            best = (cluster, score, rank, {**why, "cohesion": round(cohesion, 3)})
     return best[0], best[1], best[3]
+
+
+def _cohesion(conn: sqlite3.Connection, feats: ClaimFeatures, cluster: str, total: int) -> float:
+    """Mean similarity of a claim to (up to COHESION_SAMPLE of) a cluster's claims."""
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT claim FROM memberships WHERE cluster=? ORDER BY score DESC LIMIT ?", (cluster, COHESION_SAMPLE)
+        )
+    ]
+    rows = conn.execute(f"SELECT * FROM claims WHERE id IN ({_marks(ids)})", ids).fetchall()
+    members = _features_of(conn, rows)
+    if not members:
+        return 0.0
+    weight = idf_weight(_key_weights(conn, [feats, *members]), total)
+    return sum(similarity(feats, m, weight).score for m in members) / len(members)
 
 
 def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:

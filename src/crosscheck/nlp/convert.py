@@ -237,12 +237,29 @@ def _subject_entities(index: _Index, content: Any) -> list[str]:
     roots = [t for t in content if t.head == t or not (content.start <= t.head.i < content.end)]
     found: list[str] = []
     for root in roots[:2]:
-        for child in root.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.pos_ != "PRON":
-                sub = list(child.subtree)
-                start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
-                found += [e for e in index.within(start, end) if e not in found]
+        phrases = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ != "PRON"]
+        if not phrases and root.pos_ in ("NOUN", "PROPN"):
+            phrases = [root]  # a headline without a verb: "X and Y deployed inside Z" is about X and Y
+        for head in phrases:
+            toks = _naming_tokens(head)
+            start = min(t.idx for t in toks)
+            end = max(t.idx + len(t) for t in toks)
+            found += [e for e in index.within(start, end) if e not in found]
     return found
+
+
+# Attachments that say what the subject did or where, not who it is.
+_NOT_SUBJECT = frozenset({"acl", "relcl", "prep", "appos", "punct"})
+
+
+def _naming_tokens(head: Any) -> list[Any]:
+    """The words that name a noun phrase's referent: the head, its modifiers and conjuncts,
+    without the clauses and prepositional phrases attached to any of them."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ not in _NOT_SUBJECT:
+            out += _naming_tokens(child)
+    return out
 
 
 def _with_figures(claim: Claim, figure_ids: list[str]) -> Claim:
