@@ -158,7 +158,10 @@ def actor_names(conn: sqlite3.Connection, actors: Iterable[str]) -> dict[str, st
 
 def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[ClaimFeatures]:
     """Comparable features of many claims, with a few bulk queries."""
-    entity_ids = sorted({e for c in claims for e in json.loads(c["entities"]) + json.loads(c["subjects"])})
+    entity_ids = sorted(
+        {e for c in claims for e in json.loads(c["entities"]) + json.loads(c["subjects"])}
+        | {c["source_entity"] for c in claims if c["source_entity"]}
+    )
     place_ids = sorted({p for c in claims for p in json.loads(c["places"])})
     ids = [c["id"] for c in claims]
     entity_info: dict[str, tuple[str, str | None]] = {}
@@ -208,6 +211,7 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
                 figures=frozenset(figures.get(c["id"], set())),
                 dates=frozenset(dates),
                 subjects=frozenset(subjects),
+                source_actor=entity_info.get(c["source_entity"], (None, None))[0] if c["source_entity"] else None,
                 polarity=c["polarity"],
                 kind=c["kind"],
             )
@@ -245,8 +249,12 @@ def _chain(conn: sqlite3.Connection, claim: sqlite3.Row) -> list[ChainLink]:
     for text, kind, entity in links:
         actor = None
         if entity:
-            row = conn.execute("SELECT actor FROM actors WHERE entity=?", (entity,)).fetchone()
+            row = conn.execute(
+                "SELECT a.actor, e.type FROM actors a JOIN entities e ON e.id = a.entity WHERE a.entity=?", (entity,)
+            ).fetchone()
             actor = f"actor:{row[0]}" if row else None
+            if kind == "anonymous" and row is not None and row[1] == "ORG":
+                kind = "named"  # "monitors from the OSCE": unnamed people of a named body answer to it
         elif kind in ("named", "document"):
             actor = _actor_named(conn, text)
         out.append(ChainLink(text=text, kind=kind, name=actor))

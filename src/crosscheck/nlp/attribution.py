@@ -30,42 +30,6 @@ _PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
 _PLURAL_PRONOUNS = frozenset({"they", "we", "them"})
 _THING_PRONOUNS = frozenset({"it"})
 # common nouns that, with "the", point back at a named organisation mentioned before
-_BACK_NOUNS = frozenset(
-    {
-        "broadcaster",
-        "newspaper",
-        "paper",
-        "channel",
-        "agency",
-        "network",
-        "outlet",
-        "daily",
-        "group",
-        "organisation",
-        "organization",
-        "monitor",
-        "body",
-        "watchdog",
-        "website",
-        "site",
-        "station",
-        "magazine",
-        "publication",
-        "movement",
-        "party",
-        "militia",
-        "faction",
-        "company",
-        "firm",
-        "charity",
-        "alliance",
-        "coalition",
-        "union",
-        "newsroom",
-        "tabloid",
-        "broadsheet",
-    }
-)
 _EDGE_TRIM = frozenset({"that", "and", "but", "to", ":", ",", ";", "-", "--", "\u2014", "\u2013"})
 
 
@@ -108,6 +72,7 @@ class _Cues:
     documents: frozenset[str]
     records: frozenset[str]
     not_sources: frozenset[str]
+    back_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -122,6 +87,7 @@ def cue_lexicon() -> _Cues:
         documents=frozenset(raw["document_heads"]),
         records=frozenset(raw.get("record_heads", [])),
         not_sources=frozenset(raw.get("according_to_not_sources", [])),
+        back_nouns=frozenset(raw.get("back_nouns", [])),
     )
 
 
@@ -208,6 +174,34 @@ def _author(head: Token, lex: _Cues) -> Token | None:
     return None
 
 
+def _last_org_before(doc: Doc, owner: Token | None, noun: str | None = None) -> tuple[int, int] | None:
+    """The char span of the last organisation named before `owner` ("its", "the ministry"):
+    with a `noun`, the last whose name holds it ("the ministry" -> "the Interior Ministry"), or,
+    for a noun that any body may be called by (`_ANY_BODY`), simply the last one."""
+    if owner is None:
+        return None
+    orgs = [e for e in doc.ents if e.label_ == "ORG" and e.end <= owner.i]
+    if noun is not None:
+        named = [e for e in orgs if noun in e.text.lower()]
+        orgs = named or (orgs if noun in _ANY_BODY else [])
+    return (orgs[-1].start_char, orgs[-1].end_char) if orgs else None
+
+
+# Nouns that can stand for any organisation named before, whatever its name.
+_ANY_BODY = frozenset({"group", "organisation", "organization", "body", "agency", "mission", "monitor", "watchdog"})
+
+
+def _apposed_name(doc: Doc, end: int, hi: int) -> tuple[int, int] | None:
+    """The char span of a person or organisation named right after a source phrase and a comma
+    ("the town's mayor, Anton Rusev"), when that name closes the clause."""
+    if end + 1 >= hi or doc[end].text != ",":
+        return None
+    ent = next((e for e in doc.ents if e.start == end + 1 and e.label_ in {"PERSON", "ORG"}), None)
+    if ent is None or (ent.end < hi and doc[ent.end].text not in {",", ".", ";", ")"} and not doc[ent.end].is_space):
+        return None
+    return ent.start_char, ent.end_char
+
+
 class _Sources:
     """Builds source mentions and remembers them for later back-references."""
 
@@ -251,7 +245,17 @@ class _Sources:
             plural = low in _PLURAL_PRONOUNS
         elif lemma in lex.documents:
             author = _author(head, lex)
-            if author is not None:
+            owner = next((c for c in head.children if c.dep_ == "poss" and c.lower_ in {"its", "their"}), None)
+            prior_owner = (
+                self._pronoun("it" if owner is not None and owner.lower_ == "its" else "they", head.idx)
+                if owner is not None
+                else None
+            )
+            owner_span = prior_owner.root if prior_owner is not None else _last_org_before(doc, owner)
+            if author is None and owner_span is not None:
+                kind = "document"  # "according to its weekly report": the body named before
+                antecedent = owner_span
+            elif author is not None:
                 a0, a1 = _np_range(author, start, end)
                 antecedent = (doc[a0].idx, doc[a1 - 1].idx + len(doc[a1 - 1]))
                 kind = "document"
@@ -274,6 +278,14 @@ class _Sources:
             prior = self._definite(head, documents=False)
             kind = _as_referent(prior)
             antecedent = prior.root if prior else None
+            if prior is None and lemma in lex.back_nouns and any(c.lower_ == "the" for c in head.children):
+                org = _last_org_before(doc, head, lemma)  # "the mission said": the organisation named before
+                if org is not None:
+                    kind, antecedent = "named", org
+        if kind != "named":
+            apposed = _apposed_name(doc, end, hi)
+            if apposed is not None:  # "the town's mayor, Anton Rusev": the parse often misses it
+                kind, antecedent = "named", apposed
         mention = SourceMention(
             text=words.text, start=words.start_char, end=words.end_char, kind=kind, antecedent=antecedent
         )
@@ -320,7 +332,7 @@ class _Sources:
                 continue
             if documents and (s.mention.kind == "document" or not s.person):
                 return s
-            if not documents and (s.head == lemma or (lemma in _BACK_NOUNS and not s.person)):
+            if not documents and (s.head == lemma or (lemma in self.lex.back_nouns and not s.person)):
                 return s
         return None
 
@@ -483,11 +495,17 @@ def _nest(found: list[_Found]) -> list[_Found]:
         inner = [g for g in found if inside.get(id(g)) is f and g.content]
         if inner:
             g = min(inner, key=lambda x: len(x.content))
-            f.via = [*f.via, g.source, *g.via]
+            # "X said they had recorded ...": a pronoun speaker inside is X again, not a new source
+            same = g.source.start is not None and _is_pronoun_words(g.source.text)
+            f.via = [*f.via, *g.via] if same else [*f.via, g.source, *g.via]
             f.content = g.content
             f.info = {**f.info, **{k: v for k, v in g.info.items() if k in {"polarity", "certainty"}}}
         out.append(f)
     return out
+
+
+def _is_pronoun_words(text: str) -> bool:
+    return text.lower() in _PERSON_PRONOUNS | _PLURAL_PRONOUNS | _THING_PRONOUNS
 
 
 def _reports_inside(cue: Token, content: set[int]) -> bool:

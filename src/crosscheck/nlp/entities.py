@@ -346,6 +346,12 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
                 if _ACRONYM.match(acr):
                     acronyms.setdefault(acr, gi)
                     groups[gi].aliases.append(acr)
+            else:
+                longer = _name_before_acronym(doc, c.start, c.end, w.particles)
+                if longer is not None:
+                    acr, full_end = longer
+                    acronyms.setdefault(acr, gi)
+                    groups[gi].aliases.extend([acr, doc[c.start : full_end].text])
             initials = "".join(t.text[0] for t in span if t.lower_ not in w.particles and t.text[:1].isupper())
             if len(initials) >= 3:
                 acronyms.setdefault(initials.upper(), gi)
@@ -353,6 +359,28 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
     _aliases_from_aka(doc, groups, span_group, by_name)
     _acronym_mentions(doc, groups, acronyms, span_group)
     return [_finish(doc, g) for g in groups if g.spans]
+
+
+# Small words that may sit inside an organisation's name ("... in Europe", "... on Climate").
+_NAME_LINKS = frozenset({"in", "on", "of", "for", "and", "the", "&"})
+
+
+def _name_before_acronym(doc: Doc, start: int, end: int, particles: frozenset[str]) -> tuple[str, int] | None:
+    """A name the model cut short before its acronym: "the Organization for Security and
+    Co-operation | in Europe (OSCE)". Looks a few words past `end` for "(ACRONYM)" whose letters
+    are the initials of the whole name; returns the acronym and where the full name ends."""
+    particles = particles | _NAME_LINKS
+    for k in range(end, min(end + 4, len(doc) - 2)):
+        if doc[k].text == "(":
+            acr = doc[k + 1].text
+            if doc[k + 2].text != ")" or not _ACRONYM.match(acr):
+                return None
+            words = [t for t in doc[start:k] if t.lower_ not in particles and t.text[:1].isupper()]
+            initials = "".join(part[0] for t in words for part in t.text.split("-") if part[:1].isupper())
+            return (acr, k) if initials.upper() == acr.replace(".", "").upper() and k > end else None
+        if not (doc[k].text[:1].isupper() or doc[k].lower_ in particles):
+            return None
+    return None
 
 
 def _aliases_from_aka(
@@ -450,6 +478,8 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
                 typ = place[0]
     full = [t for t in texts if not _ACRONYM.match(t)] or texts
     name = max(full, key=lambda t: (len(fold_words(t)), len(t), -texts.index(t)))
+    # a name the model cut short before its acronym: the whole name read from the text wins
+    name = max((a for a in g.aliases if a.startswith(name) and not _ACRONYM.match(a)), key=len, default=name)
     words = [_key(x) for x in name.split()]
     kind = None
     role = None

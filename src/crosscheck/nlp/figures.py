@@ -65,6 +65,8 @@ class _Lexicon:
     part_inline: tuple[str, ...]
     experience: frozenset[str]
     money: frozenset[str]
+    leave_verbs: frozenset[str]
+    home_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +89,7 @@ def _lexicon() -> _Lexicon:
         s("capacity"), s("age_bound_words"),
         tuple(str(w).lower() for w in d["part_openers"]),
         tuple(str(w).lower() for w in d["part_inline"]),
-        s("experience_verbs"), s("money"),
+        s("experience_verbs"), s("money"), s("leave_verbs"), s("home_nouns"),
     )  # fmt: skip
 
 
@@ -137,7 +139,24 @@ def _verb_of(t: Token) -> Token | None:
 
 
 _WHERE_PREPS = frozenset({"in", "into", "at", "to"})
-_WHERE_CATEGORIES = frozenset({"displaced", "arrested"})
+_WHERE_CATEGORIES = frozenset({"displaced", "arrested", "injured"})
+
+
+def _level(verb: Token, anchor: Token, core: set[int], target: Token | None) -> tuple[str, Token | None] | None:
+    """The category of a bare level from the noun whose level it states: the verb's subject or
+    object and the words inside it ("the toll", "the number of people killed")."""
+    for c in verb.children:
+        if c.dep_ in _LEVEL_DEPS and c.i != anchor.i and c.i not in core:
+            words = [*c.children, c, *(g for p in c.children if p.dep_ == "prep" for g in p.children)]
+            words += [t for t in c.subtree if t not in words][:_LEVEL_DEPTH]
+            for w in words:
+                if w.i not in core and (cat := _cat(w, target)):
+                    keep = w.dep_ == "compound" or w.pos_ not in ("NOUN", "PROPN")
+                    return cat, (c if keep or target is not None else w)
+    return None
+
+
+_LEVEL_DEPTH = 8
 
 
 def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Token | None]:
@@ -173,12 +192,23 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
                 chain.extend(c for c in v.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"))
         if _lemma(verb) in _LEX.capacity:
             return "other", None
+        if anchor.dep_ == "pobj" and anchor.head.lower_ in ("to", "at"):
+            # a level reached: "bringing the toll to five", "put total arrests at 41,880"
+            level = _level(verb, anchor, core, target)
+            if level is not None:
+                return level
         for v in chain:
             if v.i != thing.i and (cat := _cat(v, target)):
                 return cat, (v if target is None else None)
             for c in v.children:
                 if c.dep_ in ("oprd", "acomp") and (cat := _cat(c, target)):
                     return cat, (c if target is None else None)
+        # people leaving their homes: "1,300 residents had left villages along the line"
+        for v in chain:
+            if _lemma(v) in _LEX.leave_verbs and any(
+                c.dep_ == "dobj" and _lemma(c) in _LEX.home_nouns for c in v.children
+            ):
+                return "displaced", None
         # where the counted people are: "4,000 people are living in shelters", "held in custody"
         for v in chain:
             for c in v.children:
@@ -187,17 +217,9 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
                         if w.dep_ == "pobj" and (cat := _cat(w, target)) in _WHERE_CATEGORIES:
                             return cat, None
         if target is None or anchor.dep_ == "pobj" or _lemma(verb) in _LEX.experience:
-            # a bare level: "arrests have risen to 26,314", "put total arrests at 41,880"
-            for c in verb.children:
-                if c.dep_ in _LEVEL_DEPS and c.i != anchor.i and c.i not in core:
-                    for w in [
-                        *c.children,
-                        c,
-                        *(g for p in c.children if p.dep_ == "prep" for g in p.children),
-                    ]:
-                        if w.i not in core and (cat := _cat(w, target)):
-                            keep = w.dep_ == "compound" or w.pos_ not in ("NOUN", "PROPN")
-                            return cat, (c if keep or target is not None else w)
+            level = _level(verb, anchor, core, target)
+            if level is not None:
+                return level
     # 6. other words before the counted noun ("protest-related incidents")
     if target is not None:
         for w in target.subtree:

@@ -103,6 +103,13 @@ class _Reader:
         """The entity a relation noun points to: 'of/in/for Y', 'Y commander', 'the same group'."""
         w = _words()
         for c in noun.children:
+            # "its commander", "the group's leader": the organisation named before
+            if c.dep_ == "poss" and (
+                c.lower_ in ("its", "their")
+                or (c.lemma_.lower() in w["anaphor_nouns"] and any(d.lower_ == "the" for d in c.children))
+            ):
+                return self.last_org_before(noun, subj)
+        for c in noun.children:
             e = self.ent(c)
             if (
                 c.dep_ in ("compound", "poss", "nmod", "amod")

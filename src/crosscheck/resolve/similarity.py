@@ -14,6 +14,8 @@ __all__ = ["ClaimFeatures", "Similarity", "THRESHOLD", "similarity"]
 # denials reuse fewer of the words of what they deny.
 THRESHOLD = 0.30
 REFUTE_THRESHOLD = 0.16
+# A denial whose author the other claim names (the accused answering the accusation).
+DENIER_NAMED = 0.2
 # A claim with fewer keys than this is too thin to count as contained in a longer one.
 MIN_CONTAINED = 3
 
@@ -30,6 +32,7 @@ class ClaimFeatures:
     figures: frozenset[tuple[str, float]] = field(default_factory=frozenset)
     dates: frozenset[str] = field(default_factory=frozenset)
     subjects: frozenset[str] = field(default_factory=frozenset)
+    source_actor: str | None = None
     polarity: str = "positive"
     kind: str = "assertion"
 
@@ -38,6 +41,8 @@ class ClaimFeatures:
         out = {f"w:{t}" for t in self.terms} | {f"a:{a}" for a in self.actors} | {f"p:{p}" for p in self.places}
         out |= {f"f:{cat}:{int(v)}" for cat, v in self.figures}
         out |= {f"d:{d}" for d in self.dates}
+        if self.polarity == "negative" and self.source_actor:
+            out.add(f"a:{self.source_actor}")  # a denial is looked for among claims naming its author
         return out
 
 
@@ -72,11 +77,11 @@ def _figures_conflict(a: ClaimFeatures, b: ClaimFeatures) -> tuple[bool, bool]:
     conflict = agree = False
     for cat, value in a.figures:
         for cat2, value2 in b.figures:
-            if cat != cat2 or cat == "other":
+            if cat != cat2:
                 continue
             if abs(value - value2) <= 0.05 * max(value, value2):
                 agree = True
-            else:
+            elif cat != "other":  # counts of unlike things ("other") never conflict
                 conflict = True
     return conflict and not agree, agree
 
@@ -105,6 +110,9 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight) -> Similarity
     if local_a and local_b and not (local_a & local_b):
         features["places_differ"] = -0.3
         score *= 0.7
+    if _denies_named(a, b) or _denies_named(b, a):
+        features["denier_named"] = DENIER_NAMED
+        score += DENIER_NAMED
     if a.subjects and b.subjects and not (a.subjects & b.subjects):
         features["subjects_differ"] = -0.4
         score *= 0.6
@@ -117,6 +125,16 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight) -> Similarity
             score *= 0.8
     features["score"] = round(min(score, 1.0), 3)
     return Similarity(min(score, 1.0), features)
+
+
+def _denies_named(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """`a` is a denial by someone `b` names: "X denied firing" answers claims about X."""
+    return (
+        a.polarity == "negative"
+        and b.polarity != "negative"
+        and a.source_actor is not None
+        and a.source_actor in b.actors
+    )
 
 
 def idf_weight(counts: dict[str, int], total: int) -> Weight:
