@@ -20,13 +20,23 @@ def published_date(value: str | None) -> date | None:
         return None
 
 
-def analyse_documents(documents: Sequence[Document]) -> Iterator[tuple[Document, Analysis]]:
-    """Each document with its analysis; languages the pipeline does not read are flagged."""
+def analyse_documents(
+    documents: Sequence[Document], *, watchlist: str | None = None
+) -> Iterator[tuple[Document, Analysis]]:
+    """Each document with its analysis (with the actors of an optional watchlist file);
+    languages the pipeline does not read are flagged."""
     from crosscheck.nlp.convert import to_analysis
     from crosscheck.nlp.pipeline import ANALYSER_VERSION, analysable, process
 
     readable = [d for d in documents if analysable(d.language)]
-    docs = iter(process((d.text, {"published": published_date(d.published), "outlet": d.outlet}) for d in readable))
+    if watchlist:
+        from crosscheck.nlp.watchlist import load_watchlist
+
+        load_watchlist(watchlist)  # a bad file fails here, once, with its own message
+    meta = {"watchlist": watchlist}
+    docs = iter(
+        process((d.text, {**meta, "published": published_date(d.published), "outlet": d.outlet}) for d in readable)
+    )
     for document in documents:
         if not analysable(document.language):
             yield (

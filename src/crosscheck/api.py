@@ -42,10 +42,12 @@ def add_sources(
     options: IngestOptions | None = None,
     *,
     analyse: bool = True,
+    watchlist: str | None = None,
     on_event: Event | None = None,
 ) -> AddSummary:
     """Read every source and store each report, with its analysis, in its own transaction.
-    Bad input is counted and reported through `on_event("error", message)`; the batch goes on."""
+    Bad input is counted and reported through `on_event("error", message)`; the batch goes on.
+    `watchlist` names a YAML or CSV file of actors the analyst already knows."""
     options = options or IngestOptions()
     summary = AddSummary()
     emit = on_event or (lambda kind, payload: None)
@@ -62,9 +64,9 @@ def add_sources(
                 if document is not None:
                     pending.append(document)
                 if len(pending) >= BATCH:
-                    _store(ledger, pending, summary, emit, analyse)
+                    _store(ledger, pending, summary, emit, analyse, watchlist)
                     pending = []
-    _store(ledger, pending, summary, emit, analyse)
+    _store(ledger, pending, summary, emit, analyse, watchlist)
     return summary
 
 
@@ -90,13 +92,15 @@ def _prepare(ledger: Ledger, draft: Draft, summary: AddSummary, emit: Event) -> 
     return document
 
 
-def _store(ledger: Ledger, documents: list[Document], summary: AddSummary, emit: Event, analyse: bool) -> None:
+def _store(
+    ledger: Ledger, documents: list[Document], summary: AddSummary, emit: Event, analyse: bool, watchlist: str | None
+) -> None:
     if not documents:
         return
     if analyse:
         from crosscheck.analyse import analyse_documents
 
-        pairs: list[tuple[Document, Analysis | None]] = list(analyse_documents(documents))
+        pairs: list[tuple[Document, Analysis | None]] = list(analyse_documents(documents, watchlist=watchlist))
     else:
         pairs = [(d, None) for d in documents]
     for document, analysis in pairs:
@@ -110,7 +114,9 @@ def _store(ledger: Ledger, documents: list[Document], summary: AddSummary, emit:
         emit("document", result)
 
 
-def reanalyse(ledger: Ledger, *, only_stale: bool = False, on_event: Event | None = None) -> int:
+def reanalyse(
+    ledger: Ledger, *, only_stale: bool = False, watchlist: str | None = None, on_event: Event | None = None
+) -> int:
     """Re-run the analysis over stored documents (after an upgrade); returns how many."""
     from crosscheck.analyse import analyse_documents
     from crosscheck.nlp.pipeline import ANALYSER_VERSION
@@ -119,7 +125,7 @@ def reanalyse(ledger: Ledger, *, only_stale: bool = False, on_event: Event | Non
     stale = ledger.documents_to_analyse(ANALYSER_VERSION if only_stale else None)
     done = 0
     for start in range(0, len(stale), BATCH):
-        for document, analysis in analyse_documents(stale[start : start + BATCH]):
+        for document, analysis in analyse_documents(stale[start : start + BATCH], watchlist=watchlist):
             ledger.replace_analysis(analysis)
             done += 1
             emit("document", document.id)

@@ -57,6 +57,9 @@ def add(
     analyse: Annotated[
         bool, typer.Option("--analyse/--no-analyse", help="Analyse while adding (else store the text only).")
     ] = True,
+    watchlist: Annotated[
+        str | None, typer.Option("--watchlist", help="YAML or CSV of known actors: name, aliases, kind, type.")
+    ] = None,
 ) -> None:
     """Add reports to the ledger."""
     from crosscheck.api import add_sources
@@ -90,7 +93,7 @@ def add(
                 if getattr(payload, "status", "") == "exists":
                     progress.console.print(f"{payload.doc}: already in the ledger")  # type: ignore[attr-defined]
 
-        summary = add_sources(ledger, sources, options, analyse=analyse, on_event=on_event)
+        summary = add_sources(ledger, sources, options, analyse=analyse, watchlist=watchlist, on_event=on_event)
     console.print(summary.line())
     if summary.failed:
         raise typer.Exit(1)

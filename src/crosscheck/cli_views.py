@@ -77,13 +77,16 @@ def _table(*columns: str, title: str | None = None) -> Table:
 @app.command()
 def reanalyse(
     stale: Annotated[bool, typer.Option("--stale", help="Only documents analysed by another version.")] = False,
+    watchlist: Annotated[
+        str | None, typer.Option("--watchlist", help="YAML or CSV of known actors: name, aliases, kind, type.")
+    ] = None,
 ) -> None:
     """Re-run the analysis over stored documents, then re-apply the user's corrections."""
     from crosscheck.api import reanalyse as run
     from crosscheck.ledger.corrections import reapply
 
     with _errors(), _open() as ledger:
-        done = run(ledger, only_stale=stale)
+        done = run(ledger, only_stale=stale, watchlist=watchlist)
         again = reapply(ledger)
     console.print(f"re-analysed {done} documents; {again} corrections re-applied")
 

@@ -55,7 +55,13 @@ def lines_component(doc: Doc) -> Doc:
 def entities_component(doc: Doc) -> Doc:
     from crosscheck.nlp.entities import extract_entities
 
-    doc._.cc_entities = extract_entities(doc)
+    entities = extract_entities(doc)
+    watchlist = _meta(doc).get("watchlist")
+    if watchlist:
+        from crosscheck.nlp.watchlist import apply_watchlist, load_watchlist
+
+        entities = apply_watchlist(doc.text, entities, load_watchlist(watchlist))
+    doc._.cc_entities = entities
     return doc
 
 
