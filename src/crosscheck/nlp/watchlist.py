@@ -66,7 +66,12 @@ def _actor(row: dict[str, object], where: str) -> Watched:
     if not name:
         raise InputError(where, "a watchlist entry has no name")
     raw = row.get("aliases") or []
-    aliases = [a.strip() for a in raw.split(";")] if isinstance(raw, str) else [str(a).strip() for a in raw]  # type: ignore[union-attr]
+    if isinstance(raw, str):
+        aliases = [a.strip() for a in raw.split(";")]
+    elif isinstance(raw, list):
+        aliases = [str(a).strip() for a in raw]
+    else:
+        raise InputError(where, f"watchlist entry {name!r}: aliases must be a list or ';'-separated text")
     kind = str(row.get("kind") or "").strip() or None
     typ = str(row.get("type") or "ORG").strip().upper()
     if typ not in TYPES:
