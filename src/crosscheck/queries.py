@@ -16,6 +16,7 @@ from typing import Any
 
 from crosscheck.errors import CrosscheckError
 from crosscheck.ledger import Ledger
+from crosscheck.ledger.records import place_fields, place_key
 from crosscheck.ledger.series import read_series
 
 __all__ = [
@@ -312,23 +313,8 @@ def list_places(ledger: Ledger, *, country: str | None = None) -> list[dict[str,
         f"SELECT p.*, (SELECT count(*) FROM place_mentions m WHERE m.place = p.id) AS n FROM places p {where} ORDER BY p.rowid",
         args,
     ):
-        key = r["gazetteer_id"] or f"unresolved:{r['name'].lower()}"
-        g = groups.setdefault(
-            key,
-            {
-                "id": key,
-                "name": r["name"],
-                "country": r["country"],
-                "admin1": r["admin1"],
-                "lat": r["lat"],
-                "lon": r["lon"],
-                "feature": r["feature"],
-                "gazetteer_id": r["gazetteer_id"],
-                "names": {},
-                "mentions": 0,
-                "docs": set(),
-            },
-        )
+        key = place_key(r)
+        g = groups.setdefault(key, {**place_fields(r), "names": {}, "mentions": 0, "docs": set()})
         g["names"][r["name"]] = None
         g["mentions"] += r["n"]
         g["docs"].add(r["doc"])

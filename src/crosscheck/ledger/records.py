@@ -14,7 +14,7 @@ from typing import Any
 from crosscheck.ledger import Ledger
 from crosscheck.ledger.series import read_series
 
-__all__ = ["PARTS", "export_parts"]
+__all__ = ["PARTS", "export_parts", "place_fields", "place_key"]
 
 PARTS = ("entities", "relations", "places", "claims", "figures", "clusters", "series", "events")
 
@@ -61,24 +61,22 @@ def _places(conn: sqlite3.Connection) -> tuple[list[dict[str, Any]], dict[str, s
     for m in conn.execute("SELECT place, doc, start, stop, text FROM place_mentions ORDER BY doc, start"):
         mentions[m["place"]].append(_span(m["doc"], m["start"], m["stop"], m["text"]))
     for r in conn.execute("SELECT * FROM places ORDER BY rowid"):
-        key = r["gazetteer_id"] or f"unresolved:{r['name'].lower()}"
+        key = place_key(r)
         key_of[r["id"]] = key
-        g = groups.setdefault(
-            key,
-            {
-                "id": key,
-                "name": r["name"],
-                "country": r["country"],
-                "admin1": r["admin1"],
-                "lat": r["lat"],
-                "lon": r["lon"],
-                "feature": r["feature"],
-                "gazetteer_id": r["gazetteer_id"],
-                "mentions": [],
-            },
-        )
+        g = groups.setdefault(key, {**place_fields(r), "mentions": []})
         g["mentions"].extend(mentions.get(r["id"], []))
     return list(groups.values()), key_of
+
+
+def place_key(row: sqlite3.Row) -> str:
+    """A place across reports: its gazetteer entry, or its name when unresolved."""
+    return str(row["gazetteer_id"] or f"unresolved:{row['name'].lower()}")
+
+
+def place_fields(row: sqlite3.Row) -> dict[str, Any]:
+    """The contract's fields of a place, keyed by `place_key`."""
+    keys = ("name", "country", "admin1", "lat", "lon", "feature", "gazetteer_id")
+    return {"id": place_key(row), **{k: row[k] for k in keys}}
 
 
 def _source(row: sqlite3.Row, actor_of: dict[str, str]) -> dict[str, Any]:
