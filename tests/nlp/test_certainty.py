@@ -28,7 +28,7 @@ def judge(nlp, text: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     ("text", "want"),
     [
         ("The rebels reportedly seized the airport.", "probable"),
-        ("About 300 fighters are believed to have crossed the river.", "probable"),
+        ("About 300 rebels are believed to have crossed the river.", "probable"),
         ("The minister is said to have resigned.", "probable"),
         ("The dam may fail within days.", "possible"),
         ("The general allegedly ordered the shelling.", "possible"),
@@ -68,7 +68,7 @@ def test_certainty_negation_in_subordinate_clause_stays_positive(nlp) -> None:  
 
 def test_certainty_counter_claim_is_negative(nlp) -> None:  # type: ignore[no-untyped-def]
     assert judge(nlp, "Peru is capable of fighting the fires without outside assistance.")[1] == "negative"
-    assert judge(nlp, "The government does not need help from its neighbours.")[1] == "negative"
+    assert judge(nlp, "The government does not need aid from its neighbours.")[1] == "negative"
     assert judge(nlp, "Peru is capable of fighting the fires.")[1] == "positive"
 
 
@@ -89,7 +89,7 @@ def test_certainty_hedge_cues_sentence_detector(nlp) -> None:  # type: ignore[no
     assert hedge_cues(nlp("Some historians believe the fort was older.")[:])
     assert hedge_cues(nlp("It is widely thought that the song was stolen.")[:])
     assert not hedge_cues(nlp("The fort was built in 1740.")[:])
-    assert not hedge_cues(nlp("Some 850 soldiers were deployed.")[:])
+    assert not hedge_cues(nlp("Some 740 soldiers were deployed.")[:])
 
 
 def test_certainty_weakest_order() -> None:

@@ -104,12 +104,12 @@ def test_figures_inline_breakdown(nlp: spacy.language.Language) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "A 37-year-old nurse was among the wounded.",
+        "A 41-year-old nurse was among the wounded.",
         "Voters aged 18 may register until Friday.",
         "The ceasefire began on 14 March 2022 at 06:00.",
         "Turnout fell to 61 percent.",
-        "It was the 27th day of the siege, the thirtieth day for some.",
-        "Day 24: the siege goes on",
+        "It was the 19th day of the siege, the twentieth day for some.",
+        "Day 19: the siege goes on",
         "Call the hotline on +1 202 555 0143 for help.",
         "The quake measured 7.8 on the scale and struck 30 km deep.",
         "Ali Hassan, 23, was arrested at the border.",

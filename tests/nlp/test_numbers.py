@@ -18,7 +18,7 @@ def one(text: str):
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("4,519", 4519), ("1.2 million", 1_200_000), ("$600", 600), ("3bn", 3e9),
+        ("3,847", 3847), ("1.2 million", 1_200_000), ("$450", 450), ("3bn", 3e9),
         ("nearly five thousand", 5000), ("two dozen", 24), ("a hundred", 100),
         ("twenty-four", 24), ("two hundred and fifty", 250), ("half a million", 500_000),
         ("1.234.567", 1_234_567), ("10k", 10_000),
@@ -57,42 +57,42 @@ def test_numbers_vague_amounts_have_ranges() -> None:
 
 
 def test_numbers_ranges() -> None:
-    for text in ("between 800 and 1,000", "800-1,000", "800 to 1,000"):
+    for text in ("between 700 and 1,000", "700-1,000", "700 to 1,000"):
         m = one(f"Officials said {text} ballots were spoiled.")
-        assert (m.value, m.low, m.high, m.qualifier) == (800, 800, 1000, "between")
+        assert (m.value, m.low, m.high, m.qualifier) == (700, 700, 1000, "between")
     m = one("Losses of 2-3 million dollars")
     assert (m.low, m.high, m.currency) == (2e6, 3e6, "dollars")
     assert [m.value for m in find_numbers("five and six")] == [5, 6]
 
 
 def test_numbers_notes_mark_non_counts() -> None:
-    text = "A 37-year-old voter, aged 23, gave 45 percent and 12% in 2019 on 28 December and January 6 and 8."
+    text = "A 41-year-old voter, aged 23, gave 45 percent and 12% in 2017 on 29 December and March 3 and 5."
     notes = [(m.value, m.note) for m in find_numbers(text)]
     assert notes == [
-        (37, "age"),
+        (41, "age"),
         (23, "age"),
         (45, "percent"),
         (12, "percent"),
-        (2019, "year"),
-        (28, "date"),
-        (6, "date"),
-        (8, "date"),
+        (2017, "year"),
+        (29, "date"),
+        (3, "date"),
+        (5, "date"),
     ]
 
 
 def test_numbers_ordinals_times_phones_urls_are_not_found() -> None:
     text = (
-        "On the 27th day, the twenty-fourth hour, at 08:00 GMT on 2024-03-02, call "
-        "+44 20 7946 0958 or 555-123-4567, see https://example.org/day-24 ."
+        "On the 19th day, the twenty-third hour, at 08:00 GMT on 2024-03-02, call "
+        "+44 20 7946 0958 or 555-123-4567, see https://example.org/day-19 ."
     )
     assert find_numbers(text) == []
 
 
 def test_numbers_european_style_only_when_unambiguous() -> None:
-    assert parse_digits("10.600") == 10.6
-    assert parse_digits("10.600", "eu") == 10600
+    assert parse_digits("12.500") == 12.5
+    assert parse_digits("12.500", "eu") == 12500
     assert detect_style("Es gab 1.234.567 Stimmen und 2,5 Millionen") == "eu"
-    assert detect_style("There were 1,234 votes and 10.600 abstentions") == "en"
+    assert detect_style("There were 1,234 votes and 12.500 abstentions") == "en"
     assert parse_digits("1,2,3") is None
 
 

@@ -28,10 +28,10 @@ def _rels(nlp: spacy.language.Language, text: str) -> set[tuple[str, str, str]]:
 def test_relations_components_of_umbrella(nlp):
     rels = _rels(
         nlp,
-        "Fighters came from Liwa Fatemiyoun, Saraya al-Khorasani and the "
-        "Zainabiyoun Brigades, all components of the Axis Coordination Council.",
+        "Fighters came from Liwa Thuwar al-Raqqa, Saraya al-Mukhtar and the "
+        "Sultan Murad Brigades, all components of the Axis Coordination Council.",
     )
-    for part in ("Liwa Fatemiyoun", "Saraya al-Khorasani", "Zainabiyoun Brigades"):
+    for part in ("Liwa Thuwar al-Raqqa", "Saraya al-Mukhtar", "Sultan Murad Brigades"):
         assert (part, "part_of", "Axis Coordination Council") in rels
 
 
@@ -47,8 +47,8 @@ def test_relations_commander_of_is_leader(nlp):
 
 def test_relations_a_commander_in_the_same_group_is_member(nlp):
     text = (
-        "Yahya Sinwar, a senior figure in the political wing of Hamas, spoke first. "
-        "Marwan Issa, a commander in the same group, said nothing."
+        "Yahya Sinwar, a senior official in the armed wing of Hamas, spoke first. "
+        "Marwan Issa, a commander in the same movement, said nothing."
     )
     rels = _rels(nlp, text)
     assert ("Yahya Sinwar", "member_of", "Hamas") in rels
@@ -75,10 +75,10 @@ def test_relations_backed_is_affiliated(nlp):
 def test_relations_unit_of_outer_organisation(nlp):
     rels = _rels(
         nlp,
-        "Mohammad Bagheri, the commander of the Aerospace Force of Iran's Revolutionary Guards, spoke on Monday.",
+        "Abdel Fattah al-Burhan, the commander of the Ground Forces of Sudan's Armed Forces, spoke on Monday.",
     )
-    assert ("Aerospace Force", "part_of", "Revolutionary Guards") in rels
-    assert ("Mohammad Bagheri", "leader_of", "Aerospace Force") in rels
+    assert ("Ground Forces", "part_of", "Armed Forces") in rels
+    assert ("Abdel Fattah al-Burhan", "leader_of", "Ground Forces") in rels
 
 
 def test_relations_city_in_country(nlp):
@@ -87,5 +87,5 @@ def test_relations_city_in_country(nlp):
 
 
 def test_relations_none_from_plain_sentences(nlp):
-    rels = _rels(nlp, "Hamas and Hezbollah both issued statements on Friday. Israel did not reply.")
+    rels = _rels(nlp, "Hamas and Ansar Allah both issued statements on Friday. Egypt did not reply.")
     assert not any(p in ("part_of", "member_of", "leader_of") for _, p, _ in rels)

@@ -48,13 +48,13 @@ def test_timex_single_dates(text: str, span: str, start: str, end: str) -> None:
 @pytest.mark.parametrize(
     ("text", "span", "start", "end"),
     [
-        ("The envoy toured from 6 to 8 January.", "6 to 8 January", "2026-01-06", "2026-01-08"),
-        ("between January 6 and 8, 2026", "January 6 and 8, 2026", "2026-01-06", "2026-01-08"),
+        ("The envoy toured from 12 to 14 January.", "12 to 14 January", "2026-01-12", "2026-01-14"),
+        ("between January 12 and 14, 2026", "January 12 and 14, 2026", "2026-01-12", "2026-01-14"),
         ("Strikes on 6-8 January closed ports", "6-8 January", "2026-01-06", "2026-01-08"),
         ("Polls open January 6 to 8 nationwide", "January 6 to 8", "2026-01-06", "2026-01-08"),
         ("from January 10 to February 2", "January 10 to February 2", "2026-01-10", "2026-02-02"),
         ("30 Dec to 2 January 2026", "30 Dec to 2 January 2026", "2025-12-30", "2026-01-02"),
-        ("between 2009 and 2019", "2009 and 2019", "2009-01-01", "2019-12-31"),
+        ("between 2011 and 2017", "2011 and 2017", "2011-01-01", "2017-12-31"),
         ("the 2015-2018 drought", "2015-2018", "2015-01-01", "2018-12-31"),
         ("January to March 2026 figures", "January to March 2026", "2026-01-01", "2026-03-31"),
     ],
@@ -77,7 +77,7 @@ def test_timex_and_is_a_range_only_after_between() -> None:
 @pytest.mark.parametrize(
     ("text", "span", "start", "end", "precision"),
     [
-        ("in early January 2026", "early January 2026", "2026-01-01", "2026-01-10", "approximate"),
+        ("in early February 2026", "early February 2026", "2026-02-01", "2026-02-10", "approximate"),
         ("by mid-January 2026", "mid-January 2026", "2026-01-11", "2026-01-20", "approximate"),
         ("in late February 2024", "late February 2024", "2024-02-21", "2024-02-29", "approximate"),
         ("at the end of January", "end of January", "2026-01-21", "2026-01-31", "approximate"),
@@ -142,7 +142,7 @@ def test_timex_datetime_publication_is_accepted() -> None:
 @pytest.mark.parametrize(
     ("text", "pub", "expected"),
     [
-        ("The unrest began on 28 December.", date(2026, 1, 27), "2025-12-28"),
+        ("The strike began on 29 December.", date(2026, 1, 27), "2025-12-29"),
         ("Polls close on 15 March.", date(2026, 1, 27), "2026-03-15"),  # within ~2 months ahead
         ("The quake struck on 3 November.", date(2026, 1, 27), "2025-11-03"),
         ("The summit opens on 5 January.", date(2025, 12, 20), "2026-01-05"),
@@ -163,7 +163,7 @@ def test_timex_month_without_year_inferred() -> None:
     [
         ("aid arrives within two weeks", "within two weeks"),
         ("the siege lasted for three days", "for three days"),
-        ("the shutdown had lasted 348 hours.", "348 hours"),
+        ("the blackout had lasted 131 hours.", "131 hours"),
         ("a 48-hour truce", "48-hour"),
         ("sentenced to 10 years in prison", "10 years"),
         ("fighting went on for weeks", "for weeks"),
@@ -188,13 +188,13 @@ def test_timex_without_publication_date() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "A 37-year-old nurse and a 5-month-old baby were hurt.",
+        "A 41-year-old nurse and a 5-month-old baby were hurt.",
         "He was 52 years old.",
-        "It was the 27th day of protests.",
+        "It was the 19th day of the strike.",
         "They met at 10:30 a.m. and again at 6 pm.",
         "Call +44 20 2019 4455 for details.",
         "Under Section 5 of the act",
-        "Police counted 348 people and 1,200 cars.",
+        "Police counted 412 people and 1,200 cars.",
         "Flight 2019 and Vision 2030 were cited.",
         "killed 2000 people",
         "They may 6 times march.",
@@ -215,18 +215,18 @@ def test_timex_span_does_not_run_over() -> None:
 
 
 def test_timex_years_in_passing() -> None:
-    found = find_times("Earlier waves came in 2009 and 2019, and the 1979 revolution.", PUB)
+    found = find_times("Earlier waves came in 2011 and 2017, and the 1989 revolution.", PUB)
     assert [(t.text, t.range and t.range.precision) for t in found] == [
-        ("2009", "year"),
-        ("2019", "year"),
-        ("1979", "year"),
+        ("2011", "year"),
+        ("2017", "year"),
+        ("1989", "year"),
     ]
 
 
 def test_timex_results_ordered_and_disjoint() -> None:
-    text = "Since late 2025, and from 6 to 8 January, within two weeks, yesterday."
+    text = "Since late 2025, and from 12 to 14 January, within two weeks, yesterday."
     found = find_times(text, PUB)
-    expected = ["late 2025", "6 to 8 January", "within two weeks", "yesterday"]
+    expected = ["late 2025", "12 to 14 January", "within two weeks", "yesterday"]
     assert [t.text for t in found] == expected
     assert all(a.end <= b.start for a, b in zip(found, found[1:], strict=False))
 

@@ -118,8 +118,8 @@ def _url(value: str | None) -> str | None:
 
 
 def _country_codes(data: Row) -> dict[str, str]:
-    """Entity id -> ISO country code for GPE entities named like a resolved place ('Iran' -> 'ir',
-    'Mosul' -> 'iq'); a country of that name wins over a town."""
+    """Entity id -> ISO country code for GPE entities named like a resolved place ('Syria' -> 'sy',
+    'Aleppo' -> 'sy'); a country of that name wins over a town."""
     places = sorted(data.get("places", []), key=lambda p: p.get("feature") == "country")
     by_name = {p["name"].casefold(): p["country"] for p in places if p.get("country")}
     out = {}

@@ -31,6 +31,7 @@ MAX_NAME_KEY_DF = 300  # name keys shared by more entities than this are too com
 MAX_CLUSTERS_CHECKED = 5  # candidate clusters whose cohesion is measured per new claim
 COHESION_SAMPLE = 12  # claims of a cluster a new claim is compared with for cohesion
 COHESION = 0.8  # mean similarity to the cluster's claims, as a share of the bar, to join it
+_PRONOUN_OPENERS = frozenset({"they", "he", "she", "it", "this", "these", "those", "we", "i"})
 MIN_PROPOSITION_WORDS = 6  # shorter claim contents are shown as their whole sentence
 PER_KEY = 50  # entities fetched per name key
 PER_ACTOR = 3  # entities of one actor compared at most
@@ -221,7 +222,7 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
 
 @lru_cache(maxsize=4096)
 def _country_of(type_: str, name: str) -> str | None:
-    """The country a nationality or a place name stands for ("Iraqi", "Baghdad" -> IQ)."""
+    """The country a nationality or a place name stands for ("Yemeni", "Sanaa" -> YE)."""
     if type_ == "NORP":
         return demonym_country(name)
     if type_ in ("GPE", "LOC", "FAC"):
@@ -263,7 +264,7 @@ def _chain(conn: sqlite3.Connection, claim: sqlite3.Row) -> list[ChainLink]:
 
 def _actor_named(conn: sqlite3.Connection, words: str) -> str | None:
     """The actor whose name or alias these source words are exactly (after normalising), when
-    the words were not linked to an entity in their own report ("HRANA's tally")."""
+    the words were not linked to an entity in their own report ("the Observatory's tally")."""
     key = "n:" + normalise(words)
     if key == "n:":
         return None
@@ -529,10 +530,17 @@ def _user_stance(conn: sqlite3.Connection, claim: str) -> str | None:
 
 def _proposition(rows: list[sqlite3.Row]) -> str:
     """The clearest supporting claim's content, as a sentence; a fragment too short to read
-    alone ("6,126 deaths") gives way to its whole sentence."""
+    alone ("2,341 deaths") gives way to its whole sentence."""
 
-    def rank(r: sqlite3.Row) -> tuple[int, int, int, int]:
-        return (r["stance"] != "supports", r["certainty"] != "certain", r["source_kind"] == "outlet", len(r["text"]))
+    def rank(r: sqlite3.Row) -> tuple[int, int, int, int, int]:
+        opens_with_pronoun = r["text"].split(" ", 1)[0].lower() in _PRONOUN_OPENERS
+        return (
+            r["stance"] != "supports",
+            opens_with_pronoun,
+            r["certainty"] != "certain",
+            r["source_kind"] == "outlet",
+            len(r["text"]),
+        )
 
     best = min(rows, key=rank)
     text = best["text"] if len(best["text"].split()) >= MIN_PROPOSITION_WORDS else best["sentence"]

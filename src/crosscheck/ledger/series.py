@@ -44,7 +44,9 @@ def _series_for(
 
 
 _FIGURES = (
-    "SELECT f.id, f.value, f.as_of, f.what, f.category, o.origin, coalesce(p.gazetteer_id, p.name) AS place "
+    "SELECT f.id, f.doc, f.value, f.as_of, f.what, f.category, o.origin, o.kind AS origin_kind, "
+    "coalesce(p.gazetteer_id, p.name) AS place, "
+    "(SELECT f.start < instr(d.text || char(10), char(10)) FROM documents d WHERE d.id = f.doc) AS in_headline "
     "FROM figures f JOIN claim_origins o ON o.claim = f.claim LEFT JOIN places p ON p.id = f.place "
     "WHERE f.part_of IS NULL AND f.category NOT IN ('other', 'money', 'duration') AND "
 )
@@ -52,8 +54,22 @@ _FIGURES = (
 
 def _insert(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> None:
     for r in rows:
-        sid = _series_for(conn, r["category"], r["origin"], r["place"], counted_key(r["what"]), r["what"])
+        origin = _restated_origin(conn, r)
+        sid = _series_for(conn, r["category"], origin, r["place"], counted_key(r["what"]), r["what"])
         conn.execute("INSERT OR REPLACE INTO series_points VALUES (?, ?, ?, ?)", (r["id"], sid, r["value"], r["as_of"]))
+
+
+def _restated_origin(conn: sqlite3.Connection, figure: sqlite3.Row) -> str:
+    """An outlet's uncited figure in a headline counts for the named origin that the same report
+    gives for figures of that category: the headline restates what the body attributes."""
+    if figure["origin_kind"] != "outlet" or not figure["in_headline"]:
+        return str(figure["origin"])
+    row = conn.execute(
+        "SELECT o.origin FROM figures f JOIN claim_origins o ON o.claim = f.claim "
+        "WHERE f.doc = ? AND f.category = ? AND o.kind = 'named' ORDER BY f.start LIMIT 1",
+        (figure["doc"], figure["category"]),
+    ).fetchone()
+    return str(row[0]) if row else str(figure["origin"])
 
 
 def add_document_points(conn: sqlite3.Connection, doc: str) -> None:
@@ -62,9 +78,17 @@ def add_document_points(conn: sqlite3.Connection, doc: str) -> None:
 
 
 def rebuild_series(conn: sqlite3.Connection, category: str, origin: str) -> None:
-    """Rebuild every series of one category and origin from the figures (after a correction)."""
+    """Rebuild every series of one category and origin from the figures (after a correction);
+    figures restated by outlets in reports that name this origin come along."""
     conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, origin))
-    _insert(conn, conn.execute(_FIGURES + "f.category = ? AND o.origin = ?", (category, origin)).fetchall())
+    docs = "SELECT f2.doc FROM figures f2 JOIN claim_origins o2 ON o2.claim = f2.claim WHERE f2.category = ? AND o2.origin = ?"
+    _insert(
+        conn,
+        conn.execute(
+            _FIGURES + f"f.category = ? AND (o.origin = ? OR (o.kind = 'outlet' AND f.doc IN ({docs})))",
+            (category, origin, category, origin),
+        ).fetchall(),
+    )
 
 
 def read_series(conn: sqlite3.Connection, category: str | None = None) -> list[dict[str, Any]]:

@@ -536,7 +536,7 @@ def _via_phrases(unit: Span, sources: _Sources) -> tuple[list[SourceMention], se
 
 
 def _cited_by(head: Token) -> Token | None:
-    """ "sources cited by Western media": the agent who cites."""
+    """ "sources cited by local media": the agent who cites."""
     for c in head.children:
         if c.dep_ == "acl" and c.lemma_.lower() in {"cite", "quote"}:
             for a in c.children:

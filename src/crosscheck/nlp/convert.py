@@ -231,7 +231,7 @@ def _content_entities(index: _Index, content: Any, sentence: Span) -> list[str]:
 
 def _subject_entities(index: _Index, content: Any) -> list[str]:
     """Entities named in the grammatical subject of the content's main clause: who the claim
-    is about ("Hezbollah fighters entered ..." -> Hezbollah)."""
+    is about ("Wagner fighters entered ..." -> Wagner)."""
     if content is None or len(content) == 0:
         return []
     roots = [t for t in content if t.head == t or not (content.start <= t.head.i < content.end)]

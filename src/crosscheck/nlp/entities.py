@@ -1,10 +1,10 @@
 """Entities of one document: NER mentions grouped into entities with a name, kind and aliases.
 
-The small spaCy model splits and mislabels names in conflict reporting ("Kata'ib Hizballah"
-as PERSON, "Liwa" left out of "Liwa Sayyid al-Shuhada", "Supreme" as ORG). On top of its
-entities this module recovers group names from capitalised runs with a designator ("Kata'ib X",
+The small spaCy model splits and mislabels names in conflict reporting ("Jabhat al-Nusra"
+as PERSON, "Liwa" left out of "Liwa Thuwar al-Raqqa", "Supreme" as ORG). On top of its
+entities this module recovers group names from capitalised runs with a designator ("Katiba X",
 "X Brigades"), strips titles, leading "the" and possessives, drops junk, reads acronyms defined
-in the text ("Islamic Revolutionary Guard Corps (IRGC)") and "also known as" aliases, joins a
+in the text ("Syrian Democratic Forces (SDF)") and "also known as" aliases, joins a
 lone surname to the full name given in the same document, and sets a kind from the name or
 from a describing noun ("X, a militia backed by Y"). Word lists: data/entity_kinds.yaml.
 """
@@ -187,7 +187,7 @@ def _pattern_cands(doc: Doc) -> list[_Cand]:
         lead = next((k for k, key in enumerate(keys) if key in w.lead), None)
         if lead is not None and end - (start + lead) >= 2:
             s = start + lead
-            # stop a lead-designated name at "of" ("Kata'ib X of Y" keeps Y apart)
+            # stop a lead-designated name at "of" ("Liwa X of Y" keeps Y apart)
             e = next((k for k in range(s, end) if doc[k].lower_ == "of"), end)
             if e - s >= 2:
                 out.append(_Cand(s, e, "ORG", pattern=True))
@@ -209,7 +209,7 @@ def _clean(doc: Doc, c: _Cand) -> _Cand | None:
     """Strip determiners, titles and possessives; None for junk."""
     w = kind_words()
     s, e = c.start, c.end
-    # "Lebanon's Hezbollah": keep what follows the possessive
+    # "Yemen's Ansar Allah": keep what follows the possessive
     for k in range(s, e):
         if doc[k].tag_ == "POS" or doc[k].lower_ in ("'s", "\u2019s"):
             s = k + 1
@@ -242,7 +242,7 @@ def _candidates(doc: Doc) -> list[_Cand]:
         overl = [b for b in base if b.start < p.end and p.start < b.end]
         if any(b.label == "ORG" and b.end == p.end and b.start <= p.start for b in overl):
             continue
-        # a leading country or nationality stays its own entity ("Iraqi" + "Kataib X")
+        # a leading country or nationality stays its own entity ("Syrian" + "Liwa X")
         lead_gpe = [b for b in overl if b.start == p.start and b.label in ("GPE", "NORP") and b.end < p.end - 1]
         if lead_gpe and not any(b.label == "ORG" for b in overl):
             p.start = lead_gpe[0].end
@@ -505,7 +505,7 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
         typ = "PERSON"
     media = next((names for k, _, names, _ in w.kinds if k == "media"), frozenset())
     if typ == "PERSON" and len(words) >= 2 and (words[-1] in media or _designated(words)):
-        typ = "ORG"  # "Border Dispatch": a masthead the model took for a person
+        typ = "ORG"  # "Valley Herald": a masthead the model took for a person
     if typ == "PERSON":
         kind = role
     elif kind is None and typ in ("ORG", "NORP", "FAC", "OTHER"):

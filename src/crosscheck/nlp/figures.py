@@ -2,9 +2,9 @@
 
 `extract_figures(doc)` finds number phrases with `numbers.find_numbers`, drops those that are
 not counts (ages, years, dates, times, percentages, ordinals, labels such as "Day 24",
-measurements), and reads from the dependency parse the counted thing ("490 demonstrators"),
+measurements), and reads from the dependency parse the counted thing ("312 demonstrators"),
 the category of what happened to it ("left ... dead" -> killed) and breakdowns ("Of these,
-5,777 were protesters" -> part of the total before). The lexicon is
+1,040 were students" -> part of the total before). The lexicon is
 `data/figure_categories.yaml`.
 """
 
@@ -163,7 +163,7 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
     """(category, the noun to report as `what` when there is no counted noun)."""
     thing = target if target is not None else n
     anchor = n if target is not None and target.head.head.i == n.i else thing  # "hundreds of fighters"
-    # 2. "deaths still under investigation", "deaths remain under investigation"
+    # 2. "cases still under investigation", "injuries remain under investigation"
     verb = _verb_of(anchor)
     probe = [thing] + ([verb] if verb is not None and anchor.dep_ in ("nsubj", "nsubjpass") else [])
     if _under_investigation(probe) is not None:
@@ -178,7 +178,7 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
     # 5. the governing verb, its predicates, and raising chains ("are believed to have entered")
     if verb is not None:
         if verb.pos_ in ("NOUN", "PROPN") and verb.i != thing.i:
-            # "arrests near 42,000", "the number of seriously injured at 11,009"
+            # "arrests near 9,500", "the number of injured at 2,915"
             for w in [
                 verb,
                 *verb.children,
@@ -193,7 +193,7 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
         if _lemma(verb) in _LEX.capacity:
             return "other", None
         if anchor.dep_ == "pobj" and anchor.head.lower_ in ("to", "at"):
-            # a level reached: "bringing the toll to five", "put total arrests at 41,880"
+            # a level reached: "bringing the toll to five", "put total arrests at 9,530"
             level = _level(verb, anchor, core, target)
             if level is not None:
                 return level

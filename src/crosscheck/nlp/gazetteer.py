@@ -97,7 +97,7 @@ def normalize_name(name: str) -> str:
 def match_key(name: str) -> str:
     """The lookup key: :func:`normalize_name` plus transliteration folding for Latin text.
 
-    Ahvaz/Ahwaz, Baqubah/Baquba, Sulaimaniya/Sulaymaniyah share a key; ranking later prefers
+    Zawiya/Zaviya, Saadah/Sa'ada, Hudaydah/Hudaida share a key; ranking later prefers
     candidates whose normalised name matches exactly.
     """
     key = normalize_name(name)

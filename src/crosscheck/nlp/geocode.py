@@ -183,7 +183,7 @@ def resolve_places(
 ) -> list[GazEntry | None]:
     """Resolve each ``text[start:end]`` place mention, using the whole document as context.
 
-    Nationality words ("Iraqi") are not places: they give None, but count as evidence for their
+    Nationality words ("Kenyan") are not places: they give None, but count as evidence for their
     country; with ``resolve_demonyms`` they resolve to the country instead (as some geoparsing
     gold sets expect).
     """

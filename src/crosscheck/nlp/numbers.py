@@ -157,7 +157,7 @@ def detect_style(text: str) -> Style:
 
 
 def parse_digits(s: str, style: Style = "en") -> float | None:
-    """Read "4,519", "1.2", "10.600.000" ("10.600", "2,5" only in 'eu' style); else None."""
+    """Read "3,847", "1.2", "12.500.000" ("12.500", "2,5" only in 'eu' style); else None."""
     if style == "en":
         if _EN_NUM.match(s):
             return float(s.replace(",", ""))
@@ -342,7 +342,7 @@ def _is_year(core: str) -> bool:
 
 
 def parse_number(text: str) -> NumberMatch | None:
-    """Read a phrase that is only a number ("nearly five thousand", "800-1,000"), else None."""
+    """Read a phrase that is only a number ("nearly five thousand", "700-900"), else None."""
     found = find_numbers(text.strip())
     if len(found) == 1 and found[0].start == 0 and found[0].end == len(text.strip()):
         return found[0]

@@ -1,7 +1,7 @@
 """Relations between the actors of one document, read from the dependency parse.
 
 Appositions and copulas carry most of them: "A, B and C, all components of D" (part_of),
-"X, a senior figure in the political wing of Y" (member_of), "X, commander of Y" / "the
+"X, a senior official in the armed wing of Y" (member_of), "X, commander of Y" / "the
 commander of Y, X" / "Y commander X" / "led by X" (leader_of), "X, spokeswoman for Y"
 (spokesperson_of), "Y-backed X" / "X, affiliated with Y" (affiliated_with), "the M of N"
 (part_of), "X, a city in Y" and "Y's X" for an organisation (located_in). "The same group"

@@ -1,10 +1,10 @@
 """Time expressions in news text, resolved against the publication date.
 
 `find_times(text, published)` finds dates ("6 January 2026", "Jan. 6", ISO dates), ranges
-("from 6 to 8 January", "January 30 to February 2", "2009-2019"), parts of months and years
+("from 14 to 16 March", "January 30 to February 2", "2011-2015"), parts of months and years
 ("late January", "mid-2025"), months and years ("January 2026", "in 2025"), deictic
 expressions ("yesterday", "on Sunday", "last week", "three days ago", "the past 24 hours") and
-durations ("within two weeks", "348 hours"). Pure regular expressions, compiled once.
+durations ("within two weeks", "72 hours"). Pure regular expressions, compiled once.
 
 Choices (documented here because they are judgement calls):
 - A day or month without a year takes the latest year that does not put it more than
@@ -152,7 +152,7 @@ _P_PERIOD = _C(
 
 
 def _unit_tail(sep: str) -> str:
-    """A unit after a number: "348 hours", "48-hour", "three days ago"; not an age."""
+    """A unit after a number: "72 hours", "48-hour", "three days ago"; not an age."""
     return (
         rf"(?P<sep>{sep})(?P<unit>{_UNITS})(?P<pl>s)?\b(?!-|\s+old\b|\s+of\s+age\b)"
         r"(?:\s+(?P<ago>ago)\b)?"
@@ -450,7 +450,7 @@ class _Hit:
 
 
 def _num_unit(h: _Hit, t: str, pub: date | None) -> _Out:
-    """ "348 hours", "for three days", "a 48-hour truce", "three days ago", "the past 24 hours"."""
+    """ "72 hours", "for three days", "a 48-hour truce", "three days ago", "the past 24 hours"."""
     unit, n = h["unit"].lower(), _num(h["n"])
     if n is None:
         return None

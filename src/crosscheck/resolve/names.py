@@ -3,10 +3,10 @@
 `normalise` folds case, accents, apostrophes and hyphens; `name_keys` gives blocking keys so a
 new entity is compared only with candidates that share one; `compare` scores two entities
 (name, aliases, type) and returns a `Judgement` whose `features` say why. Spelling variants
-(Kata'ib / Kataib, Hezbollah / Hizballah, Mobilisation / Mobilization), acronyms and their
+(Jaish / Jaysh, Ansar Allah / Ansarullah, Defence / Defense), acronyms and their
 expansions, designators in two languages ("Liwa X" / "X Brigades") and a lone surname against a
-full name of the same type match; names that only share a word ("Hezbollah" / "Kataib
-Hezbollah") do not. Rules and thresholds live in data/transliteration.yaml.
+full name of the same type match; names that only share a word ("Ansar Allah" / "Liwa Ansar
+Allah") do not. Rules and thresholds live in data/transliteration.yaml.
 """
 
 from __future__ import annotations
@@ -205,7 +205,7 @@ def _word_match(x: str, y: str, person: bool) -> float:
         return 1.0
     th = _rules().thresholds
     ratio = Indel.normalized_similarity(x, y)
-    # persons must also share the first vowel: Muhammad/Mohammed, never Khamenei/Khomeini
+    # persons must also share the first vowel: Muhammad/Mohammed, never Kemal/Kamil
     if (
         _skeleton(x) == _skeleton(y)
         and ratio >= th["fuzzy_token"]
@@ -259,7 +259,7 @@ def _pair(x: str, y: str, person: bool, org: bool) -> tuple[float, dict[str, flo
             if core and (dx is None or dx in drop) and (dy is None or dy in drop):
                 return 0.85 * core, {"designator": 0.5, "fuzzy": core}
             if core:
-                # "Kataib Hezbollah" vs "Hezbollah": one name carries a unit word the other lacks
+                # "Liwa Ansar Allah" vs "Ansar Allah": one name carries a unit word the other lacks
                 return 0.3, {"designator": 0.0}
         short, long = (fx, fy) if len(fx) <= len(fy) else (fy, fx)
         raw_long = wy if len(fx) <= len(fy) else wx
@@ -325,7 +325,7 @@ def compare(a: NameInfo, b: NameInfo) -> Judgement:
         multiword = len(_words(best_pair[0])) >= 2
         if agree == 0.0:
             # Types from different families: only a long identical name survives a model's
-            # mislabel ("Asaib Ahl al-Haq" tagged PERSON in one report, ORG in another).
+            # mislabel ("Hayat Tahrir al-Sham" tagged PERSON in one report, ORG in another).
             best = best * 0.85 if (multiword and best >= 0.95) else best * 0.5
         else:
             best *= 0.95 if agree >= 0.75 else 0.9
