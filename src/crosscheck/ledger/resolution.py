@@ -64,9 +64,17 @@ def _blocked(conn: sqlite3.Connection, a: str, b: str) -> bool:
 
 
 def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
-    """Fold actor `gone` into `keep`, everywhere actor ids are used."""
+    """Fold actor `gone` into `keep`, everywhere actor ids are used; the clusters whose origins
+    this renames are judged again."""
     if keep == gone:
         return
+    affected = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT m.cluster FROM claim_origins o JOIN memberships m ON m.claim = o.claim WHERE o.origin = ?",
+            (f"actor:{gone}",),
+        )
+    ]
     conn.execute("UPDATE actors SET actor=? WHERE actor=?", (keep, gone))
     conn.execute("UPDATE OR IGNORE claim_keys SET key=? WHERE key=?", (f"a:{keep}", f"a:{gone}"))
     conn.execute("DELETE FROM claim_keys WHERE key=?", (f"a:{gone}",))
@@ -75,6 +83,8 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
     for category in categories:
         conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, f"actor:{gone}"))
         rebuild_series(conn, category, f"actor:{keep}")
+    for cluster in affected:
+        recompute_cluster(conn, cluster, None)
 
 
 def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
