@@ -17,6 +17,7 @@ from typing import Any
 from crosscheck.errors import CrosscheckError
 from crosscheck.ledger import Ledger
 from crosscheck.ledger.records import place_fields, place_key
+from crosscheck.ledger.resolution import IN_HEADLINE
 from crosscheck.ledger.series import read_series
 
 __all__ = [
@@ -578,7 +579,8 @@ def list_clusters(
 def _cluster_rows(conn: sqlite3.Connection, cluster: str) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT c.*, m.stance, m.score, o.origin, o.kind AS origin_kind, d.outlet, d.published, d.duplicate_of, "
-        "substr(d.text, c.sentence_start + 1, c.sentence_stop - c.sentence_start) AS sentence FROM memberships m "
+        "substr(d.text, c.sentence_start + 1, c.sentence_stop - c.sentence_start) AS sentence, "
+        f"{IN_HEADLINE} AS in_headline FROM memberships m "
         "JOIN claims c ON c.id = m.claim JOIN documents d ON d.id = c.doc LEFT JOIN claim_origins o ON o.claim = c.id "
         "WHERE m.cluster = ? ORDER BY d.published, c.doc, c.start",
         (cluster,),
@@ -651,7 +653,9 @@ def cluster_origins(ledger: Ledger, ref: str) -> dict[str, Any]:
         Member(r["id"], r["stance"], origin_label(conn, r["origin"], cache) or "?", r["origin_kind"] or "outlet")
         for r in rows
     ]
-    counted = _within_document(raw, [r["doc"] for r in rows], [r["source_text"] for r in rows])
+    counted = _within_document(
+        raw, [r["doc"] for r in rows], [r["source_text"] for r in rows], [bool(r["in_headline"]) for r in rows]
+    )
     dup_outlets = {
         r[0]: r[1]
         for r in conn.execute(

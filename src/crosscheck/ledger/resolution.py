@@ -19,10 +19,10 @@ from crosscheck.records import content_id
 from crosscheck.resolve.names import NameInfo, compare, name_keys, normalise
 from crosscheck.resolve.origins import ChainLink, origin_of
 from crosscheck.resolve.similarity import REFUTE_THRESHOLD, THRESHOLD, ClaimFeatures, idf_weight, similarity
-from crosscheck.resolve.stance import stance_of
+from crosscheck.resolve.stance import is_anaphoric, stance_of
 from crosscheck.resolve.status import Member, Status, cluster_status
 
-__all__ = ["actor_names", "rebuild_series", "recompute_cluster", "resolve_document"]
+__all__ = ["IN_HEADLINE", "actor_names", "rebuild_series", "recompute_cluster", "resolve_document"]
 
 MAX_KEY_DF = 400  # keys in more claims than this are too common to find candidates with
 MAX_CANDIDATES = 60  # claims scored per new claim, the ones sharing most rare keys
@@ -32,7 +32,11 @@ MAX_CLUSTERS_CHECKED = 5  # candidate clusters whose cohesion is measured per ne
 COHESION_SAMPLE = 12  # claims of a cluster a new claim is compared with for cohesion
 COHESION = 0.8  # mean similarity to the cluster's claims, as a share of the bar, to join it
 _PRONOUN_OPENERS = frozenset({"they", "he", "she", "it", "this", "these", "those", "we", "i"})
-MIN_PROPOSITION_WORDS = 6  # shorter claim contents are shown as their whole sentence
+MIN_PROPOSITION_WORDS = 6
+# SQL: true when a claim `c` of document `d` lies on the report's first line (its headline).
+IN_HEADLINE = (
+    "(c.start < instr(d.text || char(10), char(10)))"  # shorter claim contents are shown as their whole sentence
+)
 PER_KEY = 50  # entities fetched per name key
 PER_ACTOR = 3  # entities of one actor compared at most
 COMPATIBLE = {"GPE": {"GPE", "LOC"}, "LOC": {"GPE", "LOC", "FAC"}, "FAC": {"FAC", "LOC"}}
@@ -223,6 +227,7 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
                 dates=frozenset(dates),
                 subjects=frozenset(subjects),
                 source_actor=entity_info.get(c["source_entity"], (None, None))[0] if c["source_entity"] else None,
+                attributed=c["source_kind"] != "outlet",
                 polarity=c["polarity"],
                 kind=c["kind"],
             )
@@ -376,18 +381,32 @@ def _best_cluster(
     return best[0], best[1], best[3]
 
 
+def _answered_in_report(conn: sqlite3.Connection, claim: sqlite3.Row) -> str | None:
+    """The cluster of the attributed claim that a denial of "the accusation" answers: the last
+    one before it in the same report that someone else made."""
+    row = conn.execute(
+        "SELECT m.cluster FROM claims c JOIN memberships m ON m.claim = c.id WHERE c.doc = ? AND c.start < ? "
+        "AND m.stance = 'supports' AND c.quote != 'direct' AND c.source_kind != 'outlet' "
+        "AND coalesce(c.source_entity, '') != coalesce(?, '') ORDER BY c.start DESC LIMIT 1",
+        (claim["doc"], claim["start"], claim["source_entity"]),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
 def _cohesion(conn: sqlite3.Connection, feats: ClaimFeatures, cluster: str, total: int) -> float:
-    """Mean similarity of a claim to (up to COHESION_SAMPLE of) a cluster's claims."""
+    """Mean similarity of a claim to (up to COHESION_SAMPLE of) the claims supporting a cluster:
+    what a cluster asserts is in them, not in its denials or discussions."""
     ids = [
         r[0]
         for r in conn.execute(
-            "SELECT claim FROM memberships WHERE cluster=? ORDER BY score DESC LIMIT ?", (cluster, COHESION_SAMPLE)
+            "SELECT claim FROM memberships WHERE cluster=? AND stance='supports' ORDER BY score DESC LIMIT ?",
+            (cluster, COHESION_SAMPLE),
         )
     ]
     rows = conn.execute(f"SELECT * FROM claims WHERE id IN ({_marks(ids)})", ids).fetchall()
     members = _features_of(conn, rows)
     if not members:
-        return 0.0
+        return 1.0  # nothing asserts it yet: the best match alone decides
     weight = idf_weight(_key_weights(conn, [feats, *members]), total)
     return sum(similarity(feats, m, weight).score for m in members) / len(members)
 
@@ -419,6 +438,10 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
         )
         stance = _user_stance(conn, claim["id"]) or stance
         best, score, why = _best_cluster(conn, feats, stance, total)
+        if best is None and stance == "refutes" and is_anaphoric(feats.terms):
+            best = _answered_in_report(conn, claim)  # "X rejected the accusation": what the report just said
+            if best:
+                score, why = 0.0, {"answers_previous_claim": 1.0}
         cluster = best or content_id("k", claim["id"])
         if best:
             conn.execute(
@@ -436,7 +459,8 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -
     """Status, origins and proposition of one cluster from its members; log a status change."""
     rows = conn.execute(
         "SELECT m.claim, m.stance, o.origin, o.kind AS origin_kind, c.doc, c.text, c.source_kind, c.source_text, "
-        "c.certainty, c.polarity, substr(d.text, c.sentence_start + 1, c.sentence_stop - c.sentence_start) AS sentence "
+        "c.certainty, c.polarity, substr(d.text, c.sentence_start + 1, c.sentence_stop - c.sentence_start) AS sentence, "
+        f"{IN_HEADLINE} AS in_headline "
         "FROM memberships m JOIN claims c ON c.id = m.claim JOIN claim_origins o ON o.claim = m.claim "
         "JOIN documents d ON d.id = c.doc WHERE m.cluster=? ORDER BY c.rowid",
         (cluster,),
@@ -454,6 +478,7 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -
         [Member(r["claim"], r["stance"], display(r["origin"]), r["origin_kind"]) for r in rows],
         [r["doc"] for r in rows],
         [r["source_text"] for r in rows],
+        [bool(r["in_headline"]) for r in rows],
     )
     status = _user_status(conn, cluster, cluster_status(members))
     proposition = _proposition(rows)
@@ -480,21 +505,27 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -
         )
 
 
-def _within_document(members: list[Member], docs: list[str], sources: list[str]) -> list[Member]:
+def _within_document(
+    members: list[Member], docs: list[str], sources: list[str], headlines: list[bool] | None = None
+) -> list[Member]:
     """A report that names the origin of a proposition answers for its own uncited statements
-    of it (a headline summing up the attributed body), and for anonymous mentions of a body
-    ("the monitor says"): within one document, those take the document's named origin instead
-    of counting as new ones. Anonymous people ("two officials") keep their own origin."""
+    of it, for anonymous mentions of a body ("the monitor says"), and for whatever its headline
+    attributes in shorthand ("..., lawyers say"): within one document, those take the
+    document's named origin instead of counting as new ones. Anonymous people in the body ("two
+    officials") keep their own origin."""
+    headlines = headlines or [False] * len(members)
     named: dict[tuple[str, str], Member] = {}
     for m, doc in zip(members, docs, strict=True):
         if m.origin_kind == "named":
             named.setdefault((doc, m.stance), m)
     bodies = _body_descriptors()
     out = []
-    for m, doc, source in zip(members, docs, sources, strict=True):
+    for m, doc, source, headline in zip(members, docs, sources, headlines, strict=True):
         lead = named.get((doc, m.stance))
         words = source.lower().split()
-        folds = m.origin_kind == "outlet" or (m.origin_kind == "anonymous" and bool(words) and words[-1] in bodies)
+        folds = m.origin_kind == "outlet" or (
+            m.origin_kind == "anonymous" and (headline or (bool(words) and words[-1] in bodies))
+        )
         if lead is not None and folds:
             m = Member(m.claim, m.stance, lead.origin, lead.origin_kind)
         out.append(m)

@@ -178,6 +178,9 @@ def _pattern_cands(doc: Doc) -> list[_Cand]:
     out = []
     for start, end in _runs(doc):
         keys = [_key(t.text) for t in doc[start:end]]
+        if keys[0] in w.titles and 2 <= end - start <= 4 and all(t.pos_ == "PROPN" for t in doc[start + 1 : end]):
+            out.append(_Cand(start, end, "PERSON"))  # "President Anders X": a title opens a person's name
+            continue
         while start < end and (
             keys[0] in _DETS or (doc[start].is_sent_start and doc[start].pos_ != "PROPN" and keys[0] not in w.lead)
         ):

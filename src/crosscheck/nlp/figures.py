@@ -10,6 +10,7 @@ the category of what happened to it ("left ... dead" -> killed) and breakdowns (
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -132,7 +133,15 @@ def _verb_of(t: Token) -> Token | None:
             continue
         if t.dep_ in _SUBJ_OBJ or t.dep_ in ("pobj", "dep", "npadvmod", "ROOT"):
             if t.dep_ == "pobj":
-                return t.head.head if t.head.head.i != t.head.i else None
+                found = t.head.head if t.head.head.i != t.head.i else None
+                # "between 30 and 40 of them had been injured": the pronoun stands for the verb's subject
+                if (
+                    found is not None
+                    and found.pos_ not in ("VERB", "AUX", "NOUN", "PROPN", "ADJ")
+                    and found.dep_ in _SUBJ_OBJ
+                ):
+                    return found.head
+                return found
             return t.head if t.dep_ != "ROOT" else t
         return t.head if t.head.i != t.i else None
     return None
@@ -378,7 +387,7 @@ def extract_figures(doc: Doc) -> list[FigureMention]:
         sent = _sent(sents, starts, n)
         out.append(_mention(m, sent, category, text[ws:we], ws, we))
         cues.append(_part_cue(text, sent, m))
-    return _link_parts(out, cues)
+    return _earlier_levels(doc.text, _link_parts(out, cues))
 
 
 def _sent(sents: list[Span], starts: list[int], n: Token) -> Span:
@@ -391,6 +400,23 @@ def _mention(m: NumberMatch, sent: Span, category: str, what: str, ws: int, we: 
         category=category, what=what, what_start=ws, what_end=we,
         sentence_start=sent.start_char, sentence_end=sent.end_char,
     )  # fmt: skip
+
+
+_EARLIER = re.compile(r"\b(?:up|down|rising|falling|risen|fallen|compared|against)\s+(?:from|with|to)\s+$", re.I)
+
+
+def _earlier_levels(text: str, figs: list[FigureMention]) -> list[FigureMention]:
+    """ "310 arrested, up from 120": the earlier level counts the same thing as the figure it
+    is compared with, earlier in the sentence."""
+    out = list(figs)
+    for i, f in enumerate(out):
+        if f.category != "other" or not _EARLIER.search(text[max(0, f.start - 20) : f.start]):
+            continue
+        before = [g for g in out[:i] if g.sentence_start == f.sentence_start and g.category != "other"]
+        if before:
+            g = before[-1]
+            out[i] = replace(f, category=g.category, what=g.what, what_start=g.what_start, what_end=g.what_end)
+    return out
 
 
 def _link_parts(figs: list[FigureMention], cues: list[str | None]) -> list[FigureMention]:

@@ -14,6 +14,9 @@ __all__ = ["ClaimFeatures", "Similarity", "THRESHOLD", "similarity"]
 # denials reuse fewer of the words of what they deny.
 THRESHOLD = 0.30
 REFUTE_THRESHOLD = 0.16
+# Figure categories that do not set a claim apart when only one side has them ("rigged in 14
+# districts" is the same accusation as "the count was rigged").
+UNCOUNTED = frozenset({"other", "locations", "duration"})
 # A denial whose author the other claim names (the accused answering the accusation).
 DENIER_NAMED = 0.2
 # A claim with fewer keys than this is too thin to count as contained in a longer one.
@@ -33,6 +36,7 @@ class ClaimFeatures:
     dates: frozenset[str] = field(default_factory=frozenset)
     subjects: frozenset[str] = field(default_factory=frozenset)
     source_actor: str | None = None
+    attributed: bool = False
     polarity: str = "positive"
     kind: str = "assertion"
 
@@ -94,8 +98,8 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight) -> Similarity
     features = {"overlap": round(base, 3)}
     score = base
     conflict, agree = _figures_conflict(a, b)
-    counted_a = {c for c, _ in a.figures if c != "other"}
-    counted_b = {c for c, _ in b.figures if c != "other"}
+    counted_a = {c for c, _ in a.figures if c not in UNCOUNTED}
+    counted_b = {c for c, _ in b.figures if c not in UNCOUNTED}
     if conflict:
         features["figures_conflict"] = -1.0
         score = 0.0
@@ -128,12 +132,15 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight) -> Similarity
 
 
 def _denies_named(a: ClaimFeatures, b: ClaimFeatures) -> bool:
-    """`a` is a denial by someone `b` names: "X denied firing" answers claims about X."""
+    """`a` is a denial by someone whom `b`, an attributed claim, names: "X denied firing"
+    answers what others say about X (not an outlet's own account of what X did)."""
     return (
         a.polarity == "negative"
         and b.polarity != "negative"
+        and b.attributed
         and a.source_actor is not None
         and a.source_actor in b.actors
+        and a.source_actor != b.source_actor
     )
 
 

@@ -9,7 +9,7 @@ from importlib import resources
 
 import yaml
 
-__all__ = ["stance_of"]
+__all__ = ["is_anaphoric", "stance_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,7 @@ class _Words:
     sources: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]
     cues: frozenset[str]
+    anaphoric: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -26,7 +27,15 @@ def _words() -> _Words:
         sources=frozenset(str(w).lower() for w in data.get("discuss_sources", [])),
         patterns=tuple(re.compile(p, re.I) for p in data.get("discuss_patterns", [])),
         cues=frozenset(str(w).lower() for w in data.get("discuss_cues", [])),
+        anaphoric=frozenset(str(w).lower() for w in data.get("anaphoric_objects", [])),
     )
+
+
+def is_anaphoric(terms: frozenset[str] | set[str]) -> bool:
+    """True when a claim's content only points back at another claim ("the accusation",
+    "these reports"), so what it denies is told by its report, not by its own words."""
+    words = _words().anaphoric
+    return bool(terms) and all(t in words for t in terms)
 
 
 def stance_of(
