@@ -30,6 +30,18 @@ GATES = {
         0.95,
         0.90,
     ),
+    "ceasefire-2032": (
+        ROOT / "tests" / "eval" / "corpus" / "ceasefire-2032",
+        ROOT / "tests" / "eval" / "corpus" / "ceasefire-2032" / "gold.json",
+        0.92,
+        0.40,
+    ),
+    "election-2033": (
+        ROOT / "tests" / "eval" / "corpus" / "election-2033",
+        ROOT / "tests" / "eval" / "corpus" / "election-2033" / "gold.json",
+        0.95,
+        0.90,
+    ),
 }
 
 
