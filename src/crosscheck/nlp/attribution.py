@@ -742,28 +742,17 @@ def _outlet_claim(
         )
     a = assess(span)
     kind = "question" if a.question else ("background" if not _asserts(unit) else "assertion")
-    record = _record_source(unit, sources)
-    if record is not None:
-        mention, noun = record
-        return ClaimMention(
-            sentence_start=unit.start_char,
-            sentence_end=unit.end_char,
-            content_start=span.start_char,
-            content_end=span.end_char,
-            source=mention,
-            cue=noun.text,
-            cue_start=noun.idx,
-            cue_end=noun.idx + len(noun),
-            certainty=a.certainty,
-            polarity=a.polarity,
-            kind=kind,
-        )
+    record = _record_source(unit, sources)  # "X's tally stood at ...": X's claim, cued by the record noun
+    source, noun = record if record is not None else (outlet, None)
     return ClaimMention(
         sentence_start=unit.start_char,
         sentence_end=unit.end_char,
         content_start=span.start_char,
         content_end=span.end_char,
-        source=outlet,
+        source=source,
+        cue=noun.text if noun is not None else None,
+        cue_start=noun.idx if noun is not None else None,
+        cue_end=noun.idx + len(noun) if noun is not None else None,
         certainty=a.certainty,
         polarity=a.polarity,
         kind=kind,
