@@ -42,6 +42,12 @@ GATES = {
         0.95,
         0.90,
     ),
+    "strike-2034": (
+        ROOT / "tests" / "eval" / "corpus" / "strike-2034",
+        ROOT / "tests" / "eval" / "corpus" / "strike-2034" / "gold.json",
+        0.94,
+        0.50,
+    ),
 }
 
 

@@ -273,8 +273,21 @@ def _chain(conn: sqlite3.Connection, claim: sqlite3.Row) -> list[ChainLink]:
                 kind = "named"  # "monitors from the OSCE": unnamed people of a named body answer to it
         elif kind in ("named", "document"):
             actor = _actor_named(conn, text)
+        elif kind == "anonymous" and (body := institution_name(text)) is not None:
+            kind, actor = "named", body  # "the regional health directorate": one body, whichever outlet cites it
         out.append(ChainLink(text=text, kind=kind, name=actor))
     return out
+
+
+def institution_name(words: str) -> str | None:
+    """The name of a body a source is described by ("the health ministry" -> "health ministry"):
+    a definite phrase of a few words ending in an institution noun (data/cues.yaml)."""
+    from crosscheck.nlp.attribution import cue_lexicon
+
+    parts = words.lower().split()
+    if len(parts) < 2 or parts[0] != "the" or len(parts) > 6 or any(ch.isdigit() for ch in words):
+        return None
+    return " ".join(parts[1:]) if parts[-1] in cue_lexicon().institutions else None
 
 
 def _actor_named(conn: sqlite3.Connection, words: str) -> str | None:

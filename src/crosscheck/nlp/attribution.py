@@ -488,6 +488,20 @@ def _nest(found: list[_Found]) -> list[_Found]:
     inside = {
         id(g): f for f in found for g in found if g is not f and g.cue is not None and _reports_inside(g.cue, f.content)
     }
+    # "X said it had targeted a depot and denied striking the hospital": a second cue of the
+    # same speaker is a second claim beside the first, not a report nested in it
+    for g_id, f in list(inside.items()):
+        g = next(x for x in found if id(x) == g_id)
+        if g.cue is None:
+            continue
+        same = g.source.start is not None and g.source.start == f.source.start
+        # a conjoined cue with no subject of its own belongs to the outer speaker, whatever the
+        # parse borrowed for it ("said it had targeted ... and denied ...")
+        elided = g.cue.dep_ == "conj" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in g.cue.children)
+        if same or elided:
+            f.content -= g.content | {t.i for t in g.cue.subtree}
+            g.source, g.source_toks, g.via = f.source, f.source_toks, list(f.via)
+            del inside[g_id]
     out: list[_Found] = []
     for f in found:
         if id(f) in inside and id(inside[id(f)]) not in inside:

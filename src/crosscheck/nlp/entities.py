@@ -181,6 +181,16 @@ def _pattern_cands(doc: Doc) -> list[_Cand]:
         if keys[0] in w.titles and 2 <= end - start <= 4 and all(t.pos_ == "PROPN" for t in doc[start + 1 : end]):
             out.append(_Cand(start, end, "PERSON"))  # "President Anders X": a title opens a person's name
             continue
+        if (
+            end + 2 < len(doc)
+            and doc[end].text == "("
+            and doc[end + 2].text == ")"
+            and _ACRONYM.match(doc[end + 1].text)
+        ):
+            first = start + 1 if keys[0] in _DETS else start
+            if end - first >= 2:
+                out.append(_Cand(first, end, "ORG", pattern=True))  # "Doctors Without Borders (MSF)"
+                continue
         while start < end and (
             keys[0] in _DETS or (doc[start].is_sent_start and doc[start].pos_ != "PROPN" and keys[0] not in w.lead)
         ):
