@@ -150,6 +150,7 @@ class Claim:
     event_type: str | None = None
     terms: tuple[str, ...] = ()
     subjects: tuple[str, ...] = ()
+    denial: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

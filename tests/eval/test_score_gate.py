@@ -48,6 +48,12 @@ GATES = {
         0.94,
         0.50,
     ),
+    "quake-2035": (
+        ROOT / "tests" / "eval" / "corpus" / "quake-2035",
+        ROOT / "tests" / "eval" / "corpus" / "quake-2035" / "gold.json",
+        0.94,
+        0.50,
+    ),
 }
 
 

@@ -63,6 +63,7 @@ def _claim_row(c: Claim) -> tuple[object, ...]:
         c.event_type,
         json.dumps(list(c.terms), ensure_ascii=False),
         json.dumps(list(c.subjects)),
+        int(c.denial),
     )
 
 
@@ -101,7 +102,7 @@ def store_analysis(conn: sqlite3.Connection, analysis: Analysis) -> None:
         ],
     )
     conn.executemany(
-        "INSERT OR IGNORE INTO claims VALUES (" + ",".join("?" * 28) + ")", [_claim_row(c) for c in analysis.claims]
+        "INSERT OR IGNORE INTO claims VALUES (" + ",".join("?" * 29) + ")", [_claim_row(c) for c in analysis.claims]
     )
     conn.executemany(
         "INSERT OR IGNORE INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

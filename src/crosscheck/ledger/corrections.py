@@ -33,11 +33,11 @@ from crosscheck.ledger.resolution import (
     _root_outlet,
     rebuild_series,
     recompute_cluster,
+    relative_stance,
 )
 from crosscheck.queries import NotFound, resolve_claim, resolve_cluster, resolve_entities
 from crosscheck.records import content_id
 from crosscheck.resolve.origins import origin_of
-from crosscheck.resolve.stance import stance_of
 
 __all__ = [
     "STANCES",
@@ -483,19 +483,7 @@ def _restance(conn: sqlite3.Connection, claim: str) -> str | None:
         "ORDER BY id DESC LIMIT 1",
         (claim,),
     ).fetchone()
-    stance = (
-        row[0]
-        if row
-        else stance_of(
-            polarity=c["polarity"],
-            certainty=c["certainty"],
-            kind=c["kind"],
-            text=c["text"],
-            cue=c["cue"],
-            source_text=c["source_text"],
-            source_kind=c["source_kind"],
-        )
-    )
+    stance = row[0] if row else relative_stance(conn, c, cluster)
     conn.execute("UPDATE memberships SET stance=? WHERE claim=?", (stance, claim))
     return cluster
 

@@ -22,7 +22,7 @@ from crosscheck.resolve.similarity import REFUTE_THRESHOLD, THRESHOLD, ClaimFeat
 from crosscheck.resolve.stance import is_anaphoric, stance_of
 from crosscheck.resolve.status import Member, Status, cluster_status
 
-__all__ = ["IN_HEADLINE", "actor_names", "rebuild_series", "recompute_cluster", "resolve_document"]
+__all__ = ["IN_HEADLINE", "actor_names", "rebuild_series", "recompute_cluster", "relative_stance", "resolve_document"]
 
 MAX_KEY_DF = 400  # keys in more claims than this are too common to find candidates with
 MAX_CANDIDATES = 60  # claims scored per new claim, the ones sharing most rare keys
@@ -394,6 +394,36 @@ def _best_cluster(
     return best[0], best[1], best[3]
 
 
+def relative_stance(conn: sqlite3.Connection, claim: sqlite3.Row, cluster: str) -> str:
+    """A claim's stance toward a cluster, whose proposition is its first claim's content as
+    worded ("aid is not reaching the villages" is a proposition too): a claim supports it when
+    it asserts the same content with the same sign, refutes it otherwise ("X denied that ...",
+    "aid convoys reached every district"), and discusses it when it only reports others."""
+    base = stance_of(
+        polarity=claim["polarity"],
+        certainty=claim["certainty"],
+        kind=claim["kind"],
+        text=claim["text"],
+        cue=claim["cue"],
+        source_text=claim["source_text"],
+        source_kind=claim["source_kind"],
+        denial=bool(claim["denial"]),
+    )
+    if base == "discusses":
+        return base
+    denial = bool(claim["denial"])
+    founder = conn.execute(
+        "SELECT c.polarity, c.denial FROM memberships m JOIN claims c ON c.id = m.claim "
+        "WHERE m.cluster = ? AND m.claim != ? AND m.stance != 'discusses' ORDER BY c.rowid LIMIT 1",
+        (cluster, claim["id"]),
+    ).fetchone()
+    if founder is None:  # the claim states the proposition: a denial founds a denied one
+        return "refutes" if denial else "supports"
+    negative = (claim["polarity"] == "negative") != denial
+    founder_negative = (founder["polarity"] == "negative") != bool(founder["denial"])
+    return "supports" if (negative == founder_negative) != denial else "refutes"
+
+
 def _answered_in_report(conn: sqlite3.Connection, claim: sqlite3.Row) -> str | None:
     """The cluster of the attributed claim that a denial of "the accusation" answers: the last
     one before it in the same report that someone else made."""
@@ -449,13 +479,13 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
             source_text=claim["source_text"],
             source_kind=claim["source_kind"],
         )
-        stance = _user_stance(conn, claim["id"]) or stance
         best, score, why = _best_cluster(conn, feats, stance, total)
         if best is None and stance == "refutes" and is_anaphoric(feats.terms):
             best = _answered_in_report(conn, claim)  # "X rejected the accusation": what the report just said
             if best:
                 score, why = 0.0, {"answers_previous_claim": 1.0}
         cluster = best or content_id("k", claim["id"])
+        stance = _user_stance(conn, claim["id"]) or relative_stance(conn, claim, cluster)
         if best:
             conn.execute(
                 "INSERT INTO judgements (kind, a, b, decision, score, features, author, created_at) "

@@ -134,7 +134,8 @@ MIGRATIONS.append(
             when_text TEXT,
             event_type TEXT,
             terms TEXT NOT NULL DEFAULT '[]',
-            subjects TEXT NOT NULL DEFAULT '[]'
+            subjects TEXT NOT NULL DEFAULT '[]',
+            denial INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX claims_doc ON claims(doc);
         CREATE INDEX claims_source_entity ON claims(source_entity);

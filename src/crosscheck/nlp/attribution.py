@@ -61,6 +61,7 @@ class ClaimMention:
     certainty: str = "certain"
     polarity: str = "positive"
     kind: str = "assertion"  # assertion | no_comment | question | opinion | background
+    denial: bool = False  # the cue says the content is not so ("denied that ...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +356,21 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     return None
 
 
+def _reporter_above(verb: Token, lex: _Cues) -> Token | None:
+    """ "She said convoys were sent and rejected reports that ...": a subjectless cue conjoined
+    inside another report belongs to that report's speaker, wherever the parse hung it."""
+    if verb.dep_ != "conj":
+        return None
+    node = verb.head
+    for _ in range(4):
+        if node.lemma_.lower() in lex.verbs and node.i != verb.i:
+            return _subject(node)
+        if node.dep_ not in {"ccomp", "conj", "xcomp"} or node.head.i == node.i:
+            return None
+        node = node.head
+    return None
+
+
 def _content_of(verb: Token, info: dict[str, Any], unit: Span) -> set[int] | None:
     lo, hi = unit.start, unit.end
     for c in verb.children:
@@ -432,7 +448,7 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
             continue
         if _passive_without_agent(tok) or any(c.dep_ == "neg" for c in tok.children):
             continue
-        subj = _subject(tok)
+        subj = _subject(tok) or _reporter_above(tok, lex)
         if subj is None or subj.lower_ in {"which", "who", "that", "this"} or not unit.start <= subj.i < unit.end:
             continue
         content: set[int] | None
@@ -706,6 +722,7 @@ def _claim(
         certainty=a.certainty,
         polarity=a.polarity,
         kind=kind,
+        denial=info.get("polarity") == "negative",
     )
 
 

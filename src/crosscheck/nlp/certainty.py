@@ -56,6 +56,7 @@ class _Lexicon:
     negators: frozenset[str]
     not_negating: tuple[str, ...]
     counter: re.Pattern[str]
+    privative: re.Pattern[str]
     no_comment: re.Pattern[str]
     weasel: re.Pattern[str]
 
@@ -80,6 +81,7 @@ def lexicon() -> _Lexicon:
         negators=frozenset(raw["negators"]),
         not_negating=tuple(raw.get("not_negating", [])),
         counter=_alt(raw["counter_claims"]),
+        privative=_alt(raw.get("privative", ["(?!x)x"])),
         no_comment=_alt(raw["no_comment"]),
         weasel=_alt(raw["weasel"]),
     )
@@ -180,7 +182,7 @@ def assess(content: Span, *, cue_certainty: str | None = None, cue_negative: boo
             hedges.append(m.group(0))
             if lvl == "unknown":
                 negative = False  # "could not be verified": the negation belongs to the hedge
-    if lex.counter.search(text):
+    if lex.counter.search(text) or lex.privative.search(text):
         negative = True
     after = content.doc[content.end : content.end + 2]
     question = content.text.rstrip(" \"'\u201d\u2019)\n").endswith("?") or any(t.text == "?" for t in after)

@@ -178,6 +178,7 @@ def to_analysis(doc: Doc, doc_id: str, published: date | None, version: str) -> 
                 event_type=event_type(content_doc_span),
                 terms=claim_terms(content_doc_span) if content_doc_span is not None else (),
                 subjects=tuple(e for e in _subject_entities(index, content_doc_span) if e != src.entity),
+                denial=bool(getattr(c, "denial", False)),
             )
         )
 

@@ -68,6 +68,7 @@ class _Lexicon:
     money: frozenset[str]
     leave_verbs: frozenset[str]
     home_nouns: frozenset[str]
+    need_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -90,7 +91,7 @@ def _lexicon() -> _Lexicon:
         s("capacity"), s("age_bound_words"),
         tuple(str(w).lower() for w in d["part_openers"]),
         tuple(str(w).lower() for w in d["part_inline"]),
-        s("experience_verbs"), s("money"), s("leave_verbs"), s("home_nouns"),
+        s("experience_verbs"), s("money"), s("leave_verbs"), s("home_nouns"), s("need_verbs"),
     )  # fmt: skip
 
 
@@ -147,6 +148,7 @@ def _verb_of(t: Token) -> Token | None:
     return None
 
 
+_SCALED = re.compile(r"\d\s*(?:million|billion|thousand|trillion|mn|bn|m|k)\b", re.I)
 _WHERE_PREPS = frozenset({"in", "into", "at", "to"})
 _WHERE_CATEGORIES = frozenset({"displaced", "arrested", "injured"})
 
@@ -218,6 +220,11 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
                 c.dep_ == "dobj" and _lemma(c) in _LEX.home_nouns for c in v.children
             ):
                 return "displaced", None
+            # people in need of shelter: "50,000 people needed shelter"
+            if _lemma(v) in _LEX.need_verbs and any(
+                c.dep_ == "dobj" and _cat(c, target) == "displaced" for c in v.children
+            ):
+                return "displaced", None
         # where the counted people are: "4,000 people are living in shelters", "held in custody"
         for v in chain:
             for c in v.children:
@@ -264,6 +271,9 @@ def _is_not_count(n: Token, m: NumberMatch, target: Token | None, prev: Token | 
     """Ages, years, dates, labels, measurements and capacities (see the module docstring)."""
     if m.note in ("percent", "age", "date", "ordinal"):
         return True
+    if m.value != int(m.value) and not m.currency and not _SCALED.search(m.text):
+        return True  # "a magnitude 7.1 earthquake", "3.5 metres": counts are whole numbers
+
     if m.note == "year" and (target is None or n.ent_type_ == "DATE" or target.tag_ != "NNS"):
         return True
     if (
