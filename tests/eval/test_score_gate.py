@@ -21,39 +21,21 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 SCORER = SHARED / "tools" / "score.py"
 
-# (corpus folder, gold file, overall floor, per-part floor)
+STORIES = ROOT / "tests" / "eval" / "corpus"
+
+
+def _gate(folder: Path, overall: float, part: float) -> tuple[Path, Path, float, float]:
+    return folder, folder / "gold.json", overall, part
+
+
+# corpus -> (folder, gold file, overall floor, per-part floor)
 GATES = {
-    "iran-2026": (SHARED / "corpus" / "iran-2026", SHARED / "corpus" / "iran-2026" / "gold.json", 0.95, 0.85),
-    "dam-2031": (
-        ROOT / "tests" / "eval" / "corpus" / "dam-2031",
-        ROOT / "tests" / "eval" / "corpus" / "dam-2031" / "gold.json",
-        0.95,
-        0.90,
-    ),
-    "ceasefire-2032": (
-        ROOT / "tests" / "eval" / "corpus" / "ceasefire-2032",
-        ROOT / "tests" / "eval" / "corpus" / "ceasefire-2032" / "gold.json",
-        0.92,
-        0.40,
-    ),
-    "election-2033": (
-        ROOT / "tests" / "eval" / "corpus" / "election-2033",
-        ROOT / "tests" / "eval" / "corpus" / "election-2033" / "gold.json",
-        0.95,
-        0.90,
-    ),
-    "strike-2034": (
-        ROOT / "tests" / "eval" / "corpus" / "strike-2034",
-        ROOT / "tests" / "eval" / "corpus" / "strike-2034" / "gold.json",
-        0.94,
-        0.50,
-    ),
-    "quake-2035": (
-        ROOT / "tests" / "eval" / "corpus" / "quake-2035",
-        ROOT / "tests" / "eval" / "corpus" / "quake-2035" / "gold.json",
-        0.94,
-        0.50,
-    ),
+    "iran-2026": _gate(SHARED / "corpus" / "iran-2026", 0.95, 0.85),
+    "dam-2031": _gate(STORIES / "dam-2031", 0.95, 0.90),
+    "ceasefire-2032": _gate(STORIES / "ceasefire-2032", 0.92, 0.40),
+    "election-2033": _gate(STORIES / "election-2033", 0.95, 0.90),
+    "strike-2034": _gate(STORIES / "strike-2034", 0.94, 0.50),
+    "quake-2035": _gate(STORIES / "quake-2035", 0.94, 0.50),
 }
 
 

@@ -394,12 +394,10 @@ def _best_cluster(
     return best[0], best[1], best[3]
 
 
-def relative_stance(conn: sqlite3.Connection, claim: sqlite3.Row, cluster: str) -> str:
-    """A claim's stance toward a cluster, whose proposition is its first claim's content as
-    worded ("aid is not reaching the villages" is a proposition too): a claim supports it when
-    it asserts the same content with the same sign, refutes it otherwise ("X denied that ...",
-    "aid convoys reached every district"), and discusses it when it only reports others."""
-    base = stance_of(
+def base_stance(claim: sqlite3.Row) -> str:
+    """A claim's stance from its own words, before its cluster is known: discusses, refutes
+    (a negative claim) or supports. Whether its cue denies is weighed by `relative_stance`."""
+    return stance_of(
         polarity=claim["polarity"],
         certainty=claim["certainty"],
         kind=claim["kind"],
@@ -407,11 +405,18 @@ def relative_stance(conn: sqlite3.Connection, claim: sqlite3.Row, cluster: str) 
         cue=claim["cue"],
         source_text=claim["source_text"],
         source_kind=claim["source_kind"],
-        denial=bool(claim["denial"]),
     )
+
+
+def relative_stance(conn: sqlite3.Connection, claim: sqlite3.Row, cluster: str, base: str | None = None) -> str:
+    """A claim's stance toward a cluster, whose proposition is its first claim's content as
+    worded ("aid is not reaching the villages" is a proposition too): a claim supports it when
+    it asserts the same content with the same sign, refutes it otherwise ("X denied that ...",
+    "aid convoys reached every district"), and discusses it when it only reports others."""
+    denial = bool(claim["denial"])
+    base = "refutes" if denial else (base or base_stance(claim))  # a denial takes a side
     if base == "discusses":
         return base
-    denial = bool(claim["denial"])
     founder = conn.execute(
         "SELECT c.polarity, c.denial FROM memberships m JOIN claims c ON c.id = m.claim "
         "WHERE m.cluster = ? AND m.claim != ? AND m.stance != 'discusses' ORDER BY c.rowid LIMIT 1",
@@ -470,22 +475,14 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
         if claim["id"] not in features:
             continue
         feats = features[claim["id"]]
-        stance = stance_of(
-            polarity=claim["polarity"],
-            certainty=claim["certainty"],
-            kind=claim["kind"],
-            text=claim["text"],
-            cue=claim["cue"],
-            source_text=claim["source_text"],
-            source_kind=claim["source_kind"],
-        )
+        stance = base_stance(claim)
         best, score, why = _best_cluster(conn, feats, stance, total)
         if best is None and stance == "refutes" and is_anaphoric(feats.terms):
             best = _answered_in_report(conn, claim)  # "X rejected the accusation": what the report just said
             if best:
                 score, why = 0.0, {"answers_previous_claim": 1.0}
         cluster = best or content_id("k", claim["id"])
-        stance = _user_stance(conn, claim["id"]) or relative_stance(conn, claim, cluster)
+        stance = _user_stance(conn, claim["id"]) or relative_stance(conn, claim, cluster, stance)
         if best:
             conn.execute(
                 "INSERT INTO judgements (kind, a, b, decision, score, features, author, created_at) "

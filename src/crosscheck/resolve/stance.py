@@ -47,13 +47,12 @@ def stance_of(
     cue: str | None,
     source_text: str = "",
     source_kind: str = "",
-    denial: bool = False,
 ) -> str:
     """`refutes` for denials and counter-claims; `discusses` for questions, claims that only
     report that others claim it ("reports suggest ...", "concerned by reports that ..."), and
-    unverifiable ones; else `supports`. A denial of reports ("rejected reports that ...")
-    takes a side: it never only discusses."""
-    if polarity == "negative" or denial:
+    unverifiable ones; else `supports`. (A denial's stance, which depends on the cluster, is
+    `ledger.resolution.relative_stance`.)"""
+    if polarity == "negative":
         return "refutes"
     if kind in ("question", "no_comment") or certainty == "unknown":
         return "discusses"
