@@ -16,8 +16,8 @@ from typing import Any
 
 from crosscheck.errors import CrosscheckError
 from crosscheck.ledger import Ledger
+from crosscheck.ledger.clusters import IN_HEADLINE
 from crosscheck.ledger.records import place_fields, place_key
-from crosscheck.ledger.resolution import IN_HEADLINE
 from crosscheck.ledger.series import read_series
 
 __all__ = [
@@ -641,7 +641,7 @@ def cluster_detail(ledger: Ledger, ref: str) -> dict[str, Any]:
 def cluster_origins(ledger: Ledger, ref: str) -> dict[str, Any]:
     """Each independent origin of a cluster with the claims, chains and documents behind it,
     grouped the way the status counts them."""
-    from crosscheck.ledger.resolution import _within_document
+    from crosscheck.ledger.clusters import _within_document
     from crosscheck.resolve.status import Member
 
     conn = ledger.conn

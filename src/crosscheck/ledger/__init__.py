@@ -156,19 +156,29 @@ class Ledger:
 
     def _store_analysis(self, analysis: Analysis) -> None:
         from crosscheck.ledger.analysis import store_analysis
-        from crosscheck.ledger.resolution import recompute_cluster, resolve_document
+        from crosscheck.ledger.resolution import recluster, recompute_cluster, resolve_document
 
-        before = {
+        old = [
             r[0]
             for r in self.conn.execute(
                 "SELECT DISTINCT m.cluster FROM memberships m JOIN claims c ON c.id = m.claim WHERE c.doc = ?",
                 (analysis.doc,),
             )
-        }
+        ]
+        mates = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT m2.claim FROM memberships m JOIN claims c ON c.id = m.claim "
+                "JOIN memberships m2 ON m2.cluster = m.cluster JOIN claims c2 ON c2.id = m2.claim "
+                "WHERE c.doc = ? AND c2.doc != ?",
+                (analysis.doc, analysis.doc),
+            )
+        ]
         store_analysis(self.conn, analysis)
-        for cluster in before:
-            recompute_cluster(self.conn, cluster, analysis.doc)
+        touched = recluster(self.conn, mates)  # what the document's old claims held together is judged again
         resolve_document(self.conn, analysis.doc)
+        for cluster in set(old) - touched:
+            recompute_cluster(self.conn, cluster, analysis.doc)  # emptied: removed
 
     def replace_analysis(self, analysis: Analysis) -> None:
         """Replace a stored document's analysis (re-analysis), in one transaction."""

@@ -27,9 +27,9 @@ from typing import Any
 
 from crosscheck.errors import CrosscheckError
 from crosscheck.ledger import Ledger
+from crosscheck.ledger.features import _features_of
 from crosscheck.ledger.resolution import (
     _chain,
-    _features_of,
     _root_outlet,
     rebuild_series,
     recompute_cluster,

@@ -270,3 +270,20 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0004_claim_edges",
+        """
+        CREATE TABLE claim_edges (
+            a TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            b TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            score REAL NOT NULL,
+            features TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (a, b)
+        ) WITHOUT ROWID;
+        CREATE INDEX claim_edges_b ON claim_edges(b);
+        DELETE FROM judgements WHERE kind = 'cluster' AND author = 'auto';
+        """,
+    )
+)

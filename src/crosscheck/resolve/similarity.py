@@ -3,11 +3,13 @@ rarity, with a score per feature so that every judgement explains itself."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-__all__ = ["ClaimFeatures", "Similarity", "THRESHOLD", "similarity"]
+from wordfreq import zipf_frequency
+
+__all__ = ["ClaimFeatures", "Similarity", "THRESHOLD", "general_weight", "similarity"]
 
 # Chosen on hand-built pairs (same proposition / different proposition) from several stories;
 # see tests/resolve/test_similarity.py. A refutation joins a cluster at a lower bar, since
@@ -21,6 +23,7 @@ UNCOUNTED = frozenset({"other", "locations", "duration"})
 DENIER_NAMED = 0.2
 # A claim with fewer keys than this is too thin to count as contained in a longer one.
 MIN_CONTAINED = 3
+MIN_WEIGHT = 0.1  # the weight of the commonest words, so that they never count for nothing
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +62,35 @@ class Similarity:
 Weight = Callable[[str], float]
 
 
+# Endings that turn a Snowball stem back into the words it stands for ("villag" -> "village",
+# "militari" -> "military"), so that its frequency can be looked up.
+_ENDINGS = ("", "e", "s", "y", "ed", "ing", "ion", "ment", "al")
+
+
+@lru_cache(maxsize=65536)
+def _word_weight(term: str) -> float:
+    """How much a shared word says: rarer words in general English say more. The weight is
+    8 minus the Zipf frequency (wordfreq: log10 of uses per billion words, from Wikipedia,
+    subtitles, news, books and the web) of the commonest word the stem stands for, so "the"
+    (7.7) weighs almost nothing and a word met once in ten million (Zipf 2) weighs 6. It depends
+    on the word alone, never on what the ledger holds, so a pair's score does not depend on
+    the order reports arrive in."""
+    roots = (term, term[:-1] + "y") if term.endswith("i") else (term,)
+    zipf = max(zipf_frequency(root + end, "en") for root in roots for end in _ENDINGS)
+    return max(8.0 - zipf, MIN_WEIGHT)
+
+
+def general_weight(key: str) -> float:
+    """The weight of a comparison key: words by their general frequency, actors and places as
+    a rare word (Zipf 2), country-wide places as a common one (Zipf 5): a whole country is
+    named in most claims of a story about it."""
+    if key.startswith("w:"):
+        return _word_weight(key[2:])
+    if key.startswith("p:iso3166-1:"):
+        return 3.0
+    return 6.0
+
+
 def _terms(keys: set[str]) -> int:
     return sum(k.startswith("w:") for k in keys)
 
@@ -90,7 +122,7 @@ def _figures_conflict(a: ClaimFeatures, b: ClaimFeatures) -> tuple[bool, bool]:
     return conflict and not agree, agree
 
 
-def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight) -> Similarity:
+def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight = general_weight) -> Similarity:
     """A score in [0, 1] and the features that made it."""
     ka = {f"w:{t}" for t in a.terms} | {f"a:{x}" for x in a.actors} | {f"p:{x}" for x in a.places}
     kb = {f"w:{t}" for t in b.terms} | {f"a:{x}" for x in b.actors} | {f"p:{x}" for x in b.places}
@@ -142,19 +174,3 @@ def _denies_named(a: ClaimFeatures, b: ClaimFeatures) -> bool:
         and a.source_actor in b.actors
         and a.source_actor != b.source_actor
     )
-
-
-def idf_weight(counts: dict[str, int], total: int) -> Weight:
-    """Rarer keys weigh more; actors and places count extra."""
-    cache: dict[str, float] = {}
-
-    def weight(key: str) -> float:
-        w = cache.get(key)
-        if w is None:
-            w = math.log((total + 1) / (counts.get(key, 0) + 0.5)) + 0.5
-            if key.startswith(("a:", "p:")):
-                w *= 1.5
-            w = cache[key] = max(w, 0.1)
-        return w
-
-    return weight

@@ -9,6 +9,8 @@ from importlib import resources
 
 import yaml
 
+from crosscheck.nlp.terms import stem
+
 __all__ = ["is_anaphoric", "stance_of"]
 
 
@@ -27,7 +29,7 @@ def _words() -> _Words:
         sources=frozenset(str(w).lower() for w in data.get("discuss_sources", [])),
         patterns=tuple(re.compile(p, re.I) for p in data.get("discuss_patterns", [])),
         cues=frozenset(str(w).lower() for w in data.get("discuss_cues", [])),
-        anaphoric=frozenset(str(w).lower() for w in data.get("anaphoric_objects", [])),
+        anaphoric=frozenset(stem(str(w).lower()) for w in data.get("anaphoric_objects", [])),
     )
 
 

@@ -1,0 +1,295 @@
+"""Claims grouped into clusters, whatever the order reports arrived in.
+
+Each new claim is scored against its candidates (resolve/similarity.py, a pure function of the
+two claims) and every pair above EDGE_FLOOR is kept in `claim_edges`, with the features that
+made its score. After each report, the neighbourhood its claims reach through these edges is
+clustered again as a whole (resolve/clustering.py, average linkage), so the clusters are those
+of all the edges, not of the order the claims came in:
+
+1. claims that assert or discuss something are grouped; a pair of opposite sign is held to the
+   lower bar of a refutation; different figures for one count, or different subjects, never
+   share a cluster, and a user's merges and splits are hard constraints;
+2. each denial ("X denied that ...") then joins the group holding the claim it answers best, or
+   with the denials like it forms a cluster of its own;
+3. a cluster's proposition is its earliest asserting claim (by publication date), and every
+   member's stance is taken toward it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from crosscheck.ledger.clusters import recompute_cluster
+from crosscheck.ledger.features import _features_of
+from crosscheck.records import content_id
+from crosscheck.resolve.clustering import average_linkage
+from crosscheck.resolve.similarity import REFUTE_THRESHOLD, THRESHOLD, ClaimFeatures, Similarity, similarity
+from crosscheck.resolve.stance import is_anaphoric, stance_of
+
+__all__ = ["EDGE_FLOOR", "base_stance", "recluster", "relative_stance", "store_edge"]
+
+# Pairs scoring less than half a refutation's bar say nothing about each other and are not kept
+# (half, so that a pair whose score rises when actors are merged later is still there).
+EDGE_FLOOR = REFUTE_THRESHOLD / 2
+# Features that keep two claims apart whatever else they share (cannot-link constraints).
+APART = ("figures_conflict", "subjects_differ")
+MAX_NEIGHBOURHOOD = 3000  # claims clustered again at most after one report
+CLUSTERED = ("assertion", "no_comment")
+
+
+def store_edge(conn: sqlite3.Connection, a: ClaimFeatures, b: ClaimFeatures, sim: Similarity) -> None:
+    """Keep a scored pair when it links the two claims or keeps them apart."""
+    apart = any(k in sim.features for k in APART) and sim.features.get("overlap", 0.0) >= EDGE_FLOOR
+    if sim.score < EDGE_FLOOR and not apart:
+        return
+    x, y = sorted((a.id, b.id))
+    conn.execute("INSERT OR REPLACE INTO claim_edges VALUES (?, ?, ?, ?)", (x, y, sim.score, json.dumps(sim.features)))
+
+
+def base_stance(claim: sqlite3.Row) -> str:
+    """A claim's stance from its own words, before its cluster is known: discusses, refutes
+    (a negative claim) or supports."""
+    return stance_of(
+        polarity=claim["polarity"],
+        certainty=claim["certainty"],
+        kind=claim["kind"],
+        text=claim["text"],
+        cue=claim["cue"],
+        source_text=claim["source_text"],
+        source_kind=claim["source_kind"],
+    )
+
+
+def _negative(claim: sqlite3.Row) -> bool:
+    """Whether the content a claim is about is negative ("X denied that Y" is about Y)."""
+    return bool((claim["polarity"] == "negative") != bool(claim["denial"]))
+
+
+def stance_toward(claim: sqlite3.Row, founder: sqlite3.Row | None) -> str:
+    """A claim's stance toward the proposition its cluster's founder states: it supports it
+    when it asserts the same content with the same sign, refutes it otherwise, and discusses
+    it when it only reports others."""
+    denial = bool(claim["denial"])
+    if not denial and base_stance(claim) == "discusses":
+        return "discusses"
+    if founder is None or founder["id"] == claim["id"]:
+        return "refutes" if denial else "supports"
+    same_sign = _negative(claim) == _negative(founder)
+    return "supports" if same_sign != denial else "refutes"
+
+
+def relative_stance(conn: sqlite3.Connection, claim: sqlite3.Row, cluster: str) -> str:
+    """A claim's stance toward the cluster it is in (see `stance_toward`)."""
+    rows = conn.execute(
+        "SELECT c.*, d.published FROM memberships m JOIN claims c ON c.id = m.claim JOIN documents d ON d.id = c.doc "
+        "WHERE m.cluster = ?",
+        (cluster,),
+    ).fetchall()
+    return stance_toward(claim, _founder(rows))
+
+
+def _order(row: sqlite3.Row) -> tuple[str, str, int, str]:
+    """The story's order: publication date (undated last), then document and position."""
+    return (row["published"] or "9999", row["doc"], int(row["start"]), row["id"])
+
+
+def _founder(rows: Sequence[sqlite3.Row]) -> sqlite3.Row | None:
+    """The claim that states a cluster's proposition: its earliest claim asserting it, else its
+    earliest claim."""
+    asserting = [r for r in rows if not r["denial"] and base_stance(r) != "discusses"]
+    return min(asserting or rows, key=_order, default=None)
+
+
+def _neighbourhood(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
+    """Claims reached from `seeds` through kept edges, with the other members of their
+    clusters and of the user's merges (up to MAX_NEIGHBOURHOOD)."""
+    seen = set(seeds)
+    frontier = list(seen)
+    while frontier and len(seen) < MAX_NEIGHBOURHOOD:
+        chunk, frontier = frontier[:400], frontier[400:]
+        marks = ",".join("?" * len(chunk))
+        found = conn.execute(
+            f"SELECT b FROM claim_edges WHERE a IN ({marks}) AND score >= ? UNION "
+            f"SELECT a FROM claim_edges WHERE b IN ({marks}) AND score >= ? UNION "
+            f"SELECT m2.claim FROM memberships m1 JOIN memberships m2 ON m2.cluster = m1.cluster "
+            f"WHERE m1.claim IN ({marks})",
+            [*chunk, EDGE_FLOOR, *chunk, EDGE_FLOOR, *chunk],
+        ).fetchall()
+        new = {r[0] for r in found} - seen
+        seen |= new
+        frontier.extend(sorted(new))
+    return seen
+
+
+def _user_constraints(conn: sqlite3.Connection, hood: set[str]) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """The user's cluster merges (claims kept together) and splits (claims kept apart)."""
+    together: list[list[str]] = []
+    apart: list[tuple[str, str]] = []
+    for decision, features in conn.execute(
+        "SELECT decision, features FROM judgements WHERE kind='cluster' AND author='user' AND undone=0 ORDER BY id"
+    ):
+        f = json.loads(features)
+        if decision == "same":
+            group = [c for c in [f.get("claim_a"), *f.get("moved", [])] if c in hood]
+            if len(group) > 1:
+                together.append(group)
+        else:
+            split = [c for c in f.get("claims", []) if c in hood]
+            rest = f.get("with")
+            if rest in hood:
+                apart += [(c, rest) for c in split]
+            if len(split) > 1:
+                together.append(split)
+    return together, apart
+
+
+def recluster(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
+    """Cluster again the neighbourhood of `seeds`; returns every cluster touched (old and new
+    ids), whose status is then recomputed."""
+    hood = _neighbourhood(conn, seeds)
+    rows = _claims(conn, sorted(hood))
+    claims = {r["id"]: r for r in rows if r["kind"] in CLUSTERED}
+    hood = set(claims)
+    if not hood:
+        return set()
+    scores, features = _edges(conn, hood, list(claims.values()))
+    together, apart = _user_constraints(conn, hood)
+    apart += [p for p, f in features.items() if any(k in f for k in APART)]
+    denials = {c for c, r in claims.items() if r["denial"]}
+    asserting = sorted(hood - denials)
+    stage1: dict[tuple[str, str], float] = {}
+    for (a, b), s in scores.items():
+        if a in denials or b in denials:
+            continue
+        if _negative(claims[a]) != _negative(claims[b]):
+            s = min(1.0, s * THRESHOLD / REFUTE_THRESHOLD)  # a counter-claim is held to a refutation's bar
+        stage1[(a, b)] = s
+    groups = average_linkage(asserting, stage1, THRESHOLD, together=together, apart=apart)
+    owner = {c: i for i, g in enumerate(groups) for c in g}
+    blocked = set(apart) | {(b, a) for a, b in apart}
+    loose: list[str] = []
+    for d in sorted(denials, key=lambda c: _order(claims[c])):
+        best: tuple[float, int] | None = None
+        for other in asserting:
+            s = scores.get(_pair(d, other), 0.0)
+            if s >= REFUTE_THRESHOLD and (d, other) not in blocked and (best is None or (s, -owner[other]) > best):
+                best = (s, -owner[other])
+        if best is None and is_anaphoric(frozenset(json.loads(claims[d]["terms"]))):
+            answered = _answered_in_report(claims, d)
+            best = (0.0, -owner[answered]) if answered in owner else None
+        if best is None:
+            loose.append(d)
+        else:
+            groups[-best[1]].append(d)
+    groups += average_linkage(loose, {p: s for p, s in scores.items() if set(p) <= set(loose)}, THRESHOLD, apart=apart)
+    return _write(conn, claims, groups, scores)
+
+
+def _answered_in_report(claims: dict[str, sqlite3.Row], denial: str) -> str | None:
+    """The claim a denial of "the accusation" answers: the last one before it in its report,
+    reported (not quoted) from someone other than the denier."""
+    d = claims[denial]
+    earlier = [
+        r
+        for r in claims.values()
+        if r["doc"] == d["doc"]
+        and r["start"] < d["start"]
+        and not r["denial"]
+        and r["quote"] != "direct"
+        and r["source_kind"] != "outlet"
+        and (r["source_entity"] or "") != (d["source_entity"] or "")
+        and base_stance(r) == "supports"
+    ]
+    return max(earlier, key=lambda r: r["start"])["id"] if earlier else None
+
+
+def _write(
+    conn: sqlite3.Connection,
+    claims: dict[str, sqlite3.Row],
+    groups: list[list[str]],
+    scores: dict[tuple[str, str], float],
+) -> set[str]:
+    """Store memberships with their stance; returns the clusters before and after."""
+    ids = sorted(claims)
+    marks = ",".join("?" * len(ids))
+    before = {r[0]: r[1] for r in conn.execute(f"SELECT claim, cluster FROM memberships WHERE claim IN ({marks})", ids)}
+    splits = _user_splits(conn)
+    user_stance = {
+        r[0]: r[1]
+        for r in conn.execute(
+            f"SELECT a, decision FROM judgements WHERE kind='stance' AND author='user' AND undone=0 AND a IN ({marks}) "
+            "ORDER BY id",
+            ids,
+        )
+    }
+    rows = []
+    after: set[str] = set()
+    for group in groups:
+        members = [claims[c] for c in group]
+        founder = _founder(members)
+        assert founder is not None
+        cluster = next((into for claimset, into in splits if set(group) <= claimset), content_id("k", founder["id"]))
+        after.add(cluster)
+        for c in group:
+            stance = user_stance.get(c) or stance_toward(claims[c], founder)
+            others = [scores.get(_pair(c, o), 0.0) for o in group if o != c]
+            rows.append((c, cluster, stance, round(sum(others) / len(others), 4) if others else None))
+    conn.executemany("INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", rows)
+    touched = set(before.values()) | after
+    for cluster in sorted(touched):
+        recompute_cluster(conn, cluster, None)
+    return touched
+
+
+def _user_splits(conn: sqlite3.Connection) -> list[tuple[set[str], str]]:
+    """The claims of each standing user split and the id of the cluster they were split into."""
+    out = []
+    for (features,) in conn.execute(
+        "SELECT features FROM judgements WHERE kind='cluster' AND decision='different' AND author='user' AND undone=0"
+    ):
+        f = json.loads(features)
+        out.append((set(f.get("claims", [])), str(f.get("into"))))
+    return out
+
+
+def _claims(conn: sqlite3.Connection, ids: list[str]) -> list[sqlite3.Row]:
+    out: list[sqlite3.Row] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        out += conn.execute(
+            f"SELECT c.*, d.published FROM claims c JOIN documents d ON d.id = c.doc WHERE c.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+    return out
+
+
+def _edges(
+    conn: sqlite3.Connection, hood: set[str], rows: Sequence[sqlite3.Row]
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], dict[str, float]]]:
+    """The kept pairs inside the neighbourhood, scored again with the claims' features as the
+    ledger resolves them now (actors merged since a pair was kept change its score), and the
+    new scores stored."""
+    ids = sorted(hood)
+    pairs: list[tuple[str, str]] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for a, b in conn.execute(f"SELECT a, b FROM claim_edges WHERE a IN ({','.join('?' * len(chunk))})", chunk):
+            if b in hood:
+                pairs.append((a, b))
+    feats = {f.id: f for f in _features_of(conn, list(rows))}
+    scores: dict[tuple[str, str], float] = {}
+    features: dict[tuple[str, str], dict[str, float]] = {}
+    for a, b in pairs:
+        sim = similarity(feats[a], feats[b])
+        scores[(a, b)], features[(a, b)] = sim.score, sim.features
+    conn.executemany(
+        "UPDATE claim_edges SET score=?, features=? WHERE a=? AND b=?",
+        [(scores[p], json.dumps(features[p]), *p) for p in pairs],
+    )
+    return scores, features
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
