@@ -36,6 +36,11 @@ GATES = {
     "election-2033": _gate(STORIES / "election-2033", 0.95, 0.90),
     "strike-2034": _gate(STORIES / "strike-2034", 0.94, 0.50),
     "quake-2035": _gate(STORIES / "quake-2035", 0.94, 0.50),
+    # written and annotated before their first run (EVALUATION.md, "Unseen stories, first runs"):
+    # floors a little below that first run, so they guard against regressions only
+    "blast-2036": _gate(STORIES / "blast-2036", 0.67, 0.0),
+    "border-2037": _gate(STORIES / "border-2037", 0.69, 0.0),
+    "riot-2038": _gate(STORIES / "riot-2038", 0.73, 0.0),
 }
 
 
