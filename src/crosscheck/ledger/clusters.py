@@ -72,6 +72,8 @@ def _canonical_origins(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> lis
             actor = actor_named(conn, origin)
             if actor is not None:
                 origin, kind = actor, "named" if kind == "named" else kind
+        if origin.startswith("actor:"):
+            origin = _body_of(conn, origin)
         if kind in ("outlet", "anonymous"):
             words = _copy_key(r["sentence"])
             if words:
@@ -80,6 +82,20 @@ def _canonical_origins(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> lis
                     origin, kind = seen
         out.append((origin, kind))
     return out
+
+
+def _body_of(conn: sqlite3.Connection, origin: str) -> str:
+    """A person who speaks as a member, leader or spokesperson of a body (a relation the
+    reports state: "the ministry's spokesman X", "X, a member of Y") answers to that body: two
+    officials of one government are one origin, as DESIGN.md says of unnamed ones."""
+    row = conn.execute(
+        "SELECT a2.actor FROM actors a1 JOIN entities e1 ON e1.id = a1.entity AND e1.type = 'PERSON' "
+        "JOIN relations r ON r.subject = a1.entity AND r.predicate IN ('member_of', 'leader_of', 'spokesperson_of') "
+        "JOIN actors a2 ON a2.entity = r.object JOIN entities e2 ON e2.id = r.object AND e2.type IN ('ORG', 'NORP') "
+        "WHERE a1.actor = ? ORDER BY a2.actor LIMIT 1",
+        (origin[6:],),
+    ).fetchone()
+    return f"actor:{row[0]}" if row else origin
 
 
 def _as_first_copy(conn: sqlite3.Connection, doc: str, outlet: str, origin: str) -> str:

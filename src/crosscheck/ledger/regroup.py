@@ -34,7 +34,7 @@ __all__ = ["EDGE_FLOOR", "base_stance", "recluster", "relative_stance", "store_e
 # (half, so that a pair whose score rises when actors are merged later is still there).
 EDGE_FLOOR = REFUTE_THRESHOLD / 2
 # Features that keep two claims apart whatever else they share (cannot-link constraints).
-APART = ("figures_conflict", "subjects_differ")
+APART = ("figures_conflict", "counts_differ", "event_dates_differ", "subjects_differ")
 MAX_NEIGHBOURHOOD = 3000  # claims clustered again at most after one report
 CLUSTERED = ("assertion", "no_comment")
 
@@ -163,9 +163,7 @@ def recluster(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
     for (a, b), s in scores.items():
         if a in denials or b in denials:
             continue
-        if _negative(claims[a]) != _negative(claims[b]):
-            s = min(1.0, s * THRESHOLD / REFUTE_THRESHOLD)  # a counter-claim is held to a refutation's bar
-        stage1[(a, b)] = s
+        stage1[(a, b)] = s  # a claim of opposite sign joins at the same bar, and then refutes
     groups = average_linkage(asserting, stage1, THRESHOLD, together=together, apart=apart)
     owner = {c: i for i, g in enumerate(groups) for c in g}
     blocked = set(apart) | {(b, a) for a, b in apart}

@@ -138,6 +138,9 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight = general_weig
     elif agree:
         features["figures_agree"] = 0.25
         score += 0.25
+    elif counted_a and counted_b and not (counted_a & counted_b):
+        features["counts_differ"] = -1.0  # killed and injured are different figures
+        score = 0.0
     elif counted_a != counted_b and (counted_a or counted_b):
         features["figure_on_one_side"] = -0.5
         score *= 0.5
@@ -156,6 +159,9 @@ def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight = general_weig
         if a.dates & b.dates:
             features["dates_agree"] = 0.1
             score += 0.1
+        elif counted_a or counted_b:
+            features["event_dates_differ"] = -1.0  # one count for two days is two events' figures
+            score = 0.0
         else:
             features["dates_differ"] = -0.2
             score *= 0.8
