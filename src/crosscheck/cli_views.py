@@ -508,7 +508,11 @@ def corrections(as_json: JsonOpt = False) -> None:
 
 @app.command()
 def undo(
-    judgement: Annotated[int | None, typer.Argument(help="Judgement id (default: the latest correction).")] = None,
+    judgement: Annotated[str | None, typer.Argument(help="Judgement id (default: the latest correction).")] = None,
 ) -> None:
     """Undo a correction and derive again what it changed."""
-    _correction("undo", judgement)
+    from crosscheck.ledger.corrections import judgement_id
+
+    with _errors():
+        number = None if judgement is None else judgement_id(judgement)
+    _correction("undo", number)

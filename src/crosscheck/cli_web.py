@@ -34,6 +34,8 @@ def serve(
     from crosscheck.web.app import create_app
     from crosscheck.web.security import is_loopback
 
+    if token is not None and not token.strip():
+        raise _fail("--token (or CROSSCHECK_TOKEN) is blank: give a long random string, or leave it unset", 2)
     if not is_loopback(host) and not token:
         raise _fail(f"refusing to bind {host} without a token: pass --token or set CROSSCHECK_TOKEN", 2)
     web = create_app(

@@ -21,6 +21,7 @@ from crosscheck.ledger.records import place_fields, place_key
 from crosscheck.ledger.series import read_series
 
 __all__ = [
+    "BadValue",
     "NotFound",
     "chain_text",
     "changes_since",
@@ -51,6 +52,10 @@ class NotFound(CrosscheckError):
     """A reference (entity, claim, cluster, document) matches nothing, or more than one thing."""
 
     exit_code = 4
+
+
+class BadValue(NotFound):
+    """A value that can name nothing: a malformed or out-of-range date or id (the web app answers 400)."""
 
 
 # -- references -----------------------------------------------------------------------------
@@ -709,14 +714,20 @@ def parse_since(value: str, now: datetime | None = None) -> str:
         return day.isoformat()
     m = _RELATIVE.match(text)
     if m:
-        hours = int(m.group(1)) * {"h": 1, "d": 24, "w": 168}[m.group(2)]
-        return (now - timedelta(hours=hours)).isoformat(timespec="seconds")
+        try:
+            hours = int(m.group(1)) * {"h": 1, "d": 24, "w": 168}[m.group(2)]
+            return (now - timedelta(hours=hours)).isoformat(timespec="seconds")
+        except (OverflowError, ValueError):
+            raise BadValue(f"{value[:40]}: too far back (the earliest is year 1)") from None
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise NotFound(f"{value}: not a date (use 2026-01-09, 2026-01-09T10:00, 3d, 12h, today)") from None
+        raise BadValue(f"{value[:40]}: not a date (use 2026-01-09, 2026-01-09T10:00, 3d, 12h, today)") from None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise BadValue(f"{value[:40]}: not a date (out of range)") from None
     return parsed.isoformat(timespec="seconds") if "t" in text or " " in text.strip() else parsed.date().isoformat()
 
 

@@ -42,8 +42,10 @@ from crosscheck.resolve.origins import origin_of
 __all__ = [
     "STANCES",
     "STATUSES",
+    "MAX_JUDGEMENT",
     "Correction",
     "CorrectionError",
+    "judgement_id",
     "merge_clusters",
     "merge_entities",
     "reapply",
@@ -57,12 +59,21 @@ __all__ = [
 STANCES = ("supports", "refutes", "discusses")
 STATUSES = ("corroborated", "single_source", "contested", "denied", "unattributed")
 _NO_SERIES = ("other", "money", "duration")
+MAX_JUDGEMENT = 2**63 - 1  # SQLite's largest integer
 
 
 class CorrectionError(CrosscheckError):
     """A correction that cannot be made as asked (nothing to split, a bad stance, ...)."""
 
     exit_code = 2
+
+
+def judgement_id(raw: str) -> int:
+    """A judgement id from user text: a whole number from 1 to MAX_JUDGEMENT, else CorrectionError."""
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or not 1 <= int(text) <= MAX_JUDGEMENT:
+        raise CorrectionError(f"{raw[:40]}: not a judgement id (a whole number from 1, see `crosscheck corrections`)")
+    return int(text)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -435,6 +446,8 @@ def _cluster_of(conn: sqlite3.Connection, claim: str) -> str | None:
 
 def undo(ledger: Ledger, judgement: int | None = None) -> Correction:
     """Withdraw a user judgement (the latest one by default) and derive again what it changed."""
+    if judgement is not None and not 1 <= judgement <= MAX_JUDGEMENT:
+        raise CorrectionError(f"{judgement}: not a judgement id (a whole number from 1, see `crosscheck corrections`)")
     conn = ledger.conn
     row = conn.execute(
         "SELECT * FROM judgements WHERE author='user' AND undone=0 AND (? IS NULL OR id=?) ORDER BY id DESC LIMIT 1",

@@ -13,7 +13,8 @@ from starlette.datastructures import FormData, UploadFile
 
 from crosscheck.ledger import Ledger
 from crosscheck.ledger import corrections as fix
-from crosscheck.web.jobs import META_FIELDS, READABLE
+from crosscheck.web.jobs import META_FIELDS, BadUpload, upload_name
+from crosscheck.web.security import URL_ONLY, fetchable_url
 
 __all__ = ["router"]
 
@@ -64,25 +65,27 @@ async def add(request: Request) -> Response:
     upload = form.get("file")
     url = _text(form, "url", 2000)
     text = form.get("text")
-    if isinstance(upload, UploadFile) and upload.filename:
-        name = upload.filename
-        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if suffix not in READABLE:
-            raise HTTPException(
-                415, f"unsupported file type {suffix or '(none)'}: crosscheck reads {' '.join(sorted(READABLE))}"
-            )
-        body = await upload.read(cap + 1)
-        if len(body) > cap:
-            raise HTTPException(413, f"file over the {cap / 1e6:g} MB cap")
-        job = runner.submit_file(name, body, meta)
-    elif url:
-        job = runner.submit_url(url, meta)
-    elif isinstance(text, str) and text.strip():
-        if len(text.encode("utf-8")) > cap:
-            raise HTTPException(413, f"text over the {cap / 1e6:g} MB cap")
-        job = runner.submit_text(text, meta)
-    else:
-        raise HTTPException(422, "choose a file, paste text, or give a URL")
+    if url and fetchable_url(url) is None:  # never a path, `-` or file: on this server
+        raise HTTPException(400, URL_ONLY)
+    try:
+        if isinstance(upload, UploadFile) and upload.filename:
+            name = upload_name(upload.filename)
+            body = await upload.read(cap + 1)
+            if len(body) > cap:
+                raise HTTPException(413, f"file over the {cap / 1e6:g} MB cap")
+            job = runner.submit_file(name, body, meta)
+        elif url:
+            job = runner.submit_url(url, meta)
+        elif isinstance(text, str) and text.strip():
+            if len(text.encode("utf-8")) > cap:
+                raise HTTPException(413, f"text over the {cap / 1e6:g} MB cap")
+            job = runner.submit_text(text, meta)
+        else:
+            raise HTTPException(422, "choose a file, paste text, or give a URL")
+    except BadUpload as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    except RuntimeError as exc:  # the runner is shutting down
+        raise HTTPException(503, str(exc)) from None
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
@@ -103,7 +106,7 @@ def _correct(request: Request, action: str, form: FormData) -> Any:
             return fix.set_status(ledger, _text(form, "cluster"), _text(form, "status"), _text(form, "note", 2000))
         if action == "undo":
             raw = _text(form, "judgement")
-            return fix.undo(ledger, int(raw) if raw.isdigit() else None)
+            return fix.undo(ledger, fix.judgement_id(raw) if raw else None)
     raise HTTPException(404, f"no correction {action!r}")
 
 

@@ -12,6 +12,7 @@ from crosscheck.ledger import Ledger
 from crosscheck.ledger import corrections as fix
 from crosscheck.web import data
 from crosscheck.web.app import reader, writer
+from crosscheck.web.jobs import BadUpload
 
 __all__ = ["router"]
 
@@ -179,12 +180,17 @@ def add(request: Request, body: AddRequest) -> Obj:
     """Queue a report for adding; poll `/api/jobs/{id}` for progress."""
     runner = request.app.state.jobs
     meta = {k: v for k, v in body.model_dump().items() if k not in ("text", "url") and v}
-    if body.url:
-        job = runner.submit_url(body.url, meta)
-    elif body.text and body.text.strip():
-        job = runner.submit_text(body.text, meta)
-    else:
-        raise HTTPException(422, "give text or a url")
+    try:
+        if body.url is not None and body.url.strip():
+            job = runner.submit_url(body.url, meta)  # refuses anything but an absolute http(s) URL
+        elif body.text and body.text.strip():
+            job = runner.submit_text(body.text, meta)
+        else:
+            raise HTTPException(422, "give text or a url")
+    except BadUpload as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    except RuntimeError as exc:  # the runner is shutting down
+        raise HTTPException(503, str(exc)) from None
     return job.as_dict()  # type: ignore[no-any-return]
 
 
@@ -219,7 +225,7 @@ class Status(BaseModel):
 
 
 class Undo(BaseModel):
-    judgement: int | None = Field(default=None, ge=1)
+    judgement: int | None = None  # checked by `fix.undo`: out of range answers 400 with the reason
 
 
 def _done(c: fix.Correction) -> Obj:

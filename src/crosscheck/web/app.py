@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,10 +21,11 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from starlette.concurrency import run_in_threadpool
 
 from crosscheck.errors import CrosscheckError, LedgerError
 from crosscheck.ledger import Ledger
-from crosscheck.queries import NotFound
+from crosscheck.queries import BadValue, NotFound
 from crosscheck.web.jobs import JobRunner
 from crosscheck.web.security import Guard, is_loopback, safe_url
 
@@ -69,6 +71,8 @@ def create_app(
     `host` is the address the server binds: anything but loopback requires `token`, and then
     every request must carry it. `allow_private` lets URL fetches reach private addresses;
     `max_upload` caps request bodies in bytes; `analyse` analyses added reports."""
+    if token is not None and not token.strip():
+        raise ValueError("the token is blank: give a long random string, or no token on loopback")
     if not is_loopback(host) and not token:
         raise ValueError(f"binding to {host} (not loopback) requires a token")
     path = str(ledger_path)
@@ -82,6 +86,7 @@ def create_app(
         version="1",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     lock = threading.Lock()
     app.state.config = config
@@ -104,10 +109,18 @@ def create_app(
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(actions.router)
+    app.add_exception_handler(BadValue, _error(400))
     app.add_exception_handler(NotFound, _error(404))
     app.add_exception_handler(LedgerError, _error(400))
     app.add_exception_handler(CrosscheckError, _error(400))
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """On shutdown: cancel queued add jobs, let the running one end, remove every job folder."""
+    yield
+    await run_in_threadpool(app.state.jobs.shutdown)
 
 
 def reader(request: Request) -> Iterator[Ledger]:

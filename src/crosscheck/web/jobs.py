@@ -1,15 +1,21 @@
 """Adding reports from the web: each request becomes a job run in one background thread
 (one writer at a time), whose progress a page polls. The same rules as `crosscheck add`:
-the same readers, size cap, and URL fetch refusing private addresses unless allowed."""
+the same readers, size cap, and URL fetch refusing private addresses unless allowed.
+
+What a job reads is never a path the client names: a URL must be an absolute http(s) URL
+(`security.fetchable_url`), and uploads and pasted text are written by the runner into a
+folder of its own, removed after the job and, with anything left, when the runner shuts down.
+Job messages never show that folder or the ledger's path."""
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 import tempfile
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,12 +23,38 @@ from typing import Any
 
 from crosscheck.ingest import FEED, HTML, JSONL, MARKDOWN, TEXT, IngestOptions
 from crosscheck.ledger import AddResult, Ledger
+from crosscheck.web.security import URL_ONLY, fetchable_url
 
-__all__ = ["READABLE", "Job", "JobRunner"]
+__all__ = ["READABLE", "BadUpload", "Job", "JobRunner", "upload_name"]
 
 READABLE = TEXT | MARKDOWN | HTML | FEED | JSONL
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 META_FIELDS = ("title", "outlet", "published", "url", "author", "language")
+log = logging.getLogger(__name__)
+
+
+class BadUpload(ValueError):
+    """A request the runner refuses before queueing anything; `status` is the HTTP answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def upload_name(name: str | None) -> str:
+    """The name an upload is stored under: its last path part with unsafe characters replaced.
+    Refused (BadUpload) when its type is not one crosscheck reads, or nothing is left of its stem."""
+    raw = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, ext = _SAFE_NAME.sub("_", raw).rpartition(".")
+    suffix = f".{ext.lower()}" if dot else ""
+    if suffix not in READABLE:
+        raise BadUpload(
+            f"unsupported file type {suffix or '(none)'}: crosscheck reads {' '.join(sorted(READABLE))}", 415
+        )
+    stem = stem.strip("._-")
+    if not stem:
+        raise BadUpload(f"file name {raw[:80]!r} has no name before {suffix}: rename the file and upload it again")
+    return f"{stem}.{ext}"
 
 
 @dataclass(slots=True)
@@ -56,13 +88,26 @@ class JobRunner:
         self.analyse = analyse
         self.jobs: dict[str, Job] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosscheck-add")
+        self._folder: Path | None = None
+        self._pending: dict[str, tuple[Future[None], Path | None]] = {}
+        self._guard = threading.Lock()
+        self._closed = False
+
+    @property
+    def folder(self) -> Path:
+        """The private folder (created on first use) holding one subfolder per queued upload."""
+        with self._guard:
+            if self._folder is None:
+                self._folder = Path(tempfile.mkdtemp(prefix="crosscheck-web-"))
+            return self._folder
 
     def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
 
     def submit_file(self, name: str, data: bytes, meta: dict[str, str]) -> Job:
-        """A job adding one uploaded file (kept under its own name in a private folder)."""
-        safe = _SAFE_NAME.sub("_", Path(name or "upload.txt").name).strip("._") or "upload.txt"
+        """A job adding one uploaded file (kept under its own name in a private folder).
+        Raises BadUpload for a name crosscheck cannot read (see `upload_name`)."""
+        safe = upload_name(name)
         return self._submit(f"upload {safe}", "upload", safe, data, meta)
 
     def submit_text(self, text: str, meta: dict[str, str]) -> Job:
@@ -72,32 +117,43 @@ class JobRunner:
         return self._submit("pasted text", "pasted", f"pasted-{stamp}{suffix}", text.encode("utf-8"), meta)
 
     def submit_url(self, url: str, meta: dict[str, str]) -> Job:
-        """A job fetching and adding one URL."""
-        job = self._new(f"URL {url}")
-        self._pool.submit(self._run, job, [url], meta, None)
-        return job
-
-    def _new(self, label: str) -> Job:
-        job = Job(id=uuid.uuid4().hex[:12], label=label)
-        self.jobs[job.id] = job
-        return job
+        """A job fetching and adding one URL. Raises BadUpload unless `url` is an absolute
+        http(s) URL: a local path, `-` or `file:` never reaches the reader."""
+        checked = fetchable_url(url)
+        if checked is None:
+            raise BadUpload(URL_ONLY)
+        return self._queue(f"URL {checked}", checked, meta, None)
 
     def _submit(self, label: str, folder: str, name: str, data: bytes, meta: dict[str, str]) -> Job:
-        job = self._new(label)
-        root = Path(tempfile.mkdtemp(prefix="crosscheck-web-"))
+        if self._closed:
+            raise RuntimeError("the server is shutting down")
+        root = Path(tempfile.mkdtemp(prefix="job-", dir=self.folder))
         (root / folder).mkdir()
         (root / folder / name).write_bytes(data)
-        self._pool.submit(self._run, job, [str(root / folder)], meta, root)
+        return self._queue(label, str(root / folder), meta, root)
+
+    def _queue(self, label: str, source: str, meta: dict[str, str], root: Path | None) -> Job:
+        job = Job(id=uuid.uuid4().hex[:12], label=label)
+        try:
+            future = self._pool.submit(self._run, job, source, meta, root)
+        except RuntimeError:  # the pool is shut down
+            if root is not None:
+                shutil.rmtree(root, ignore_errors=True)
+            raise RuntimeError("the server is shutting down") from None
+        self.jobs[job.id] = job
+        self._pending[job.id] = (future, root)
+        if future.done():  # it ran before it was recorded
+            self._pending.pop(job.id, None)
         return job
 
-    def _run(self, job: Job, sources: list[str], meta: dict[str, str], cleanup: Path | None) -> None:
+    def _run(self, job: Job, source: str, meta: dict[str, str], root: Path | None) -> None:
         from crosscheck.api import add_sources
 
         job.state = "running"
 
         def on_event(kind: str, payload: object) -> None:
             if kind == "error":
-                job.errors.append(str(payload))
+                job.errors.append(self._scrub(str(payload), root))
             elif kind == "skipped":
                 job.skipped += 1
             elif kind == "document" and isinstance(payload, AddResult):
@@ -108,16 +164,26 @@ class JobRunner:
         )
         try:
             with self.lock, Ledger.open(self.path) as ledger:
-                summary = add_sources(ledger, sources, options, analyse=self.analyse, on_event=on_event)
+                summary = add_sources(ledger, [source], options, analyse=self.analyse, on_event=on_event)
             job.added, job.duplicates, job.failed = summary.added, summary.duplicates, summary.failed
             job.state = "failed" if summary.failed and not summary.added and not summary.duplicates else "done"
-        except Exception as exc:  # a job must end in a state the page can show
-            job.errors.append(f"{type(exc).__name__}: {exc}")
+        except Exception:  # a job must end in a state the page can show; the details go to the log
+            log.exception("add job %s (%s) failed", job.id, job.label)
+            job.errors.append(f"{job.label}: could not be added (an error on the server; see its log)")
             job.state = "failed"
         finally:
             job.finished = datetime.now(UTC).isoformat(timespec="seconds")
-            if cleanup is not None:
-                shutil.rmtree(cleanup, ignore_errors=True)
+            self._pending.pop(job.id, None)
+            if root is not None:
+                shutil.rmtree(root, ignore_errors=True)
+
+    def _scrub(self, message: str, root: Path | None) -> str:
+        """`message` without the job's private folder or the ledger's path."""
+        if root is not None:
+            message = message.replace(str(root) + "/", "").replace(str(root), "")
+        for shown in sorted({str(Path(self.path).resolve()), str(Path(self.path).absolute())}, key=len, reverse=True):
+            message = message.replace(shown, "the ledger")
+        return message
 
     def wait(self, job: Job, timeout: float = 60.0) -> Job:
         """Block until `job` ends (for tests and scripts)."""
@@ -128,5 +194,22 @@ class JobRunner:
             time.sleep(0.05)
         return job
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop taking jobs; cancel the queued ones and remove their folders at once. With `wait`,
+        let the running job end, then remove the runner's folder."""
+        self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for job_id, (future, root) in list(self._pending.items()):
+            if future.cancelled():
+                job = self.jobs[job_id]
+                job.state = "cancelled"
+                job.errors.append("the server stopped before this report was added: add it again")
+                job.finished = datetime.now(UTC).isoformat(timespec="seconds")
+                self._pending.pop(job_id, None)
+                if root is not None:
+                    shutil.rmtree(root, ignore_errors=True)
+        if wait:
+            self._pool.shutdown(wait=True)
+            with self._guard:
+                if self._folder is not None:
+                    shutil.rmtree(self._folder, ignore_errors=True)

@@ -22,7 +22,9 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 __all__ = [
     "CSRF_COOKIE",
     "TOKEN_COOKIE",
+    "URL_ONLY",
     "Guard",
+    "fetchable_url",
     "is_loopback",
     "safe_url",
 ]
@@ -35,6 +37,7 @@ CSP = (
 )
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+URL_ONLY = "url: give an absolute http:// or https:// address with a host name; to add a file, upload it"
 
 
 def is_loopback(host: str) -> bool:
@@ -57,6 +60,27 @@ def safe_url(url: object) -> str | None:
     except ValueError:
         return None
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return text
+    return None
+
+
+def fetchable_url(url: object) -> str | None:
+    """`url` stripped when it is an absolute http(s) URL with a host (and a valid port), else None.
+
+    The only thing the web app's URL field accepts: never a local path, `-` (stdin) or `file:`,
+    which the CLI's reader would open on the server. The fetch itself still refuses private
+    addresses (`ingest.urls.check_url`)."""
+    if not isinstance(url, str):
+        return None
+    text = url.strip()
+    if not text or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        return None
+    try:
+        parts = urlsplit(text)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.hostname and port_ok:
         return text
     return None
 
