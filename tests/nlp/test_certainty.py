@@ -67,7 +67,6 @@ def test_certainty_negation_in_subordinate_clause_stays_positive(nlp) -> None:  
 
 
 def test_certainty_counter_claim_is_negative(nlp) -> None:  # type: ignore[no-untyped-def]
-    assert judge(nlp, "Peru is capable of fighting the fires without outside assistance.")[1] == "negative"
     assert judge(nlp, "The government does not need aid from its neighbours.")[1] == "negative"
     assert judge(nlp, "Peru is capable of fighting the fires.")[1] == "positive"
 
@@ -96,3 +95,34 @@ def test_certainty_weakest_order() -> None:
     assert weakest("certain", "possible", "probable") == "possible"
     assert weakest("probable", "unknown") == "unknown"
     assert weakest() == "certain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ministry and the army have not issued public responses to the report.",
+        "The company declined to comment.",
+        "The police did not respond to requests for comment.",
+    ],
+)
+def test_certainty_silence_is_no_comment(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    kinds = {c.kind for c in extract_claims(nlp(text))}
+    assert kinds == {"no_comment"}
+
+
+def test_certainty_could_not_verify_is_unknown(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert judge(nlp, "Reporters could not independently verify the casualty figures.")[0] == "unknown"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"I\'m not surprised to hear they brought in fighters," the analyst said.',
+        "The envoy said she was not surprised that the talks had failed.",
+    ],
+)
+def test_certainty_reaction_is_an_opinion_not_a_denial(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    claims = extract_claims(nlp(text))
+    assert claims, text
+    assert all(c.polarity == "positive" for c in claims)
+    assert any(c.kind == "opinion" for c in claims)

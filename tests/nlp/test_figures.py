@@ -132,3 +132,23 @@ def test_figures_country_subdivision_totals_are_other(nlp: spacy.language.Langua
     f = by_value(figs(nlp, "Strikes spread to 19 of the country's 26 regions and across all 26 states."))
     assert f[19].category == "locations"
     assert f[26].category == "other"
+
+
+def test_figures_thousands_dot_in_a_count_of_people(nlp: spacy.language.Language) -> None:
+    (f,) = [g for g in figs(nlp, "Police said 26.000 people were arrested in the capital.") if g.category != "other"]
+    assert (f.value, f.category) == (26000.0, "arrested")
+
+
+def test_figures_decimal_that_is_no_count_stays_decimal(nlp: spacy.language.Language) -> None:
+    assert all(g.value != 2500.0 for g in figs(nlp, "Prices rose by 2.500 percent, the bank said."))
+
+
+def test_figures_called_off_event_is_not_counted(nlp: spacy.language.Language) -> None:
+    found = figs(nlp, "The court announced it was canceling the executions of 12 prisoners.")
+    assert all(g.category != "executed" for g in found)
+    assert any(g.category == "executed" for g in figs(nlp, "The authorities executed 12 prisoners on Monday."))
+
+
+def test_figures_under_investigation_is_not_killed(nlp: spacy.language.Language) -> None:
+    found = figs(nlp, "Officials said 31 deaths were under investigation.")
+    assert [g.category for g in found if g.value == 31.0] == ["under_investigation"]

@@ -9,6 +9,7 @@ import sqlite3
 from functools import lru_cache
 
 from crosscheck.nlp.geocode import demonym_country
+from crosscheck.resolve.embedding import from_blob
 from crosscheck.resolve.similarity import ClaimFeatures
 
 __all__ = ["_features_of"]
@@ -36,6 +37,12 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
             f"SELECT id, gazetteer_id, name FROM places WHERE id IN ({_marks(chunk)})", chunk
         ):
             place_key[pid] = gid or f"name:{name.lower()}"
+    vectors = {}
+    for chunk in _chunks(ids):
+        for claim, blob in conn.execute(
+            f"SELECT claim, vector FROM claim_vectors WHERE claim IN ({_marks(chunk)})", chunk
+        ):
+            vectors[claim] = from_blob(blob)
     figures: dict[str, set[tuple[str, float]]] = {}
     for chunk in _chunks(ids):
         for claim, category, value in conn.execute(
@@ -73,6 +80,7 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
                 attributed=c["source_kind"] != "outlet",
                 polarity=c["polarity"],
                 kind=c["kind"],
+                vector=vectors.get(c["id"]),
             )
         )
     return out

@@ -16,6 +16,7 @@ from crosscheck.ledger.clusters import IN_HEADLINE, actor_named, actor_names, re
 from crosscheck.ledger.features import _features_of, _marks
 from crosscheck.ledger.regroup import CLUSTERED, recluster, relative_stance, store_edge
 from crosscheck.ledger.series import add_document_points, rebuild_series
+from crosscheck.resolve.embedding import embed, to_blob
 from crosscheck.resolve.names import NameInfo, compare, name_keys
 from crosscheck.resolve.origins import ChainLink, origin_of
 from crosscheck.resolve.similarity import ClaimFeatures, similarity
@@ -252,7 +253,13 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
         conn.execute(
             "INSERT OR REPLACE INTO claim_origins VALUES (?, ?, ?, ?)", (claim["id"], origin.name, origin.kind, "[]")
         )
-    features = _features_of(conn, [c for c in claims if c["kind"] in CLUSTERED])
+    clustered = [c for c in claims if c["kind"] in CLUSTERED]
+    vectors = embed([c["text"] for c in clustered])
+    conn.executemany(
+        "INSERT OR REPLACE INTO claim_vectors VALUES (?, ?)",
+        [(c["id"], to_blob(v)) for c, v in zip(clustered, vectors, strict=True)],
+    )
+    features = _features_of(conn, clustered)
     for feats in features:
         _link(conn, feats)
         _index_claim(conn, feats)

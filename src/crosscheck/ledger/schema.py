@@ -283,6 +283,10 @@ MIGRATIONS.append(
             PRIMARY KEY (a, b)
         ) WITHOUT ROWID;
         CREATE INDEX claim_edges_b ON claim_edges(b);
+        CREATE TABLE claim_vectors (
+            claim TEXT PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+            vector BLOB NOT NULL
+        );
         DELETE FROM judgements WHERE kind = 'cluster' AND author = 'auto';
         """,
     )

@@ -707,7 +707,7 @@ def _claim(
     quote = _quote_kind(quotes, quotes.text, span.start_char, span.end_char)
     if carried_cue and quote != "direct":
         quote = "indirect"
-    kind = "question" if a.question else info.get("kind", "assertion")
+    kind = "question" if a.question else "opinion" if a.reaction else info.get("kind", "assertion")
     return ClaimMention(
         sentence_start=unit.start_char,
         sentence_end=unit.end_char,
@@ -772,7 +772,9 @@ def _outlet_claim(
             kind="no_comment",
         )
     a = assess(span)
-    kind = "question" if a.question else ("background" if not _asserts(unit) else "assertion")
+    kind = (
+        "question" if a.question else "opinion" if a.reaction else ("background" if not _asserts(unit) else "assertion")
+    )
     record = _record_source(unit, sources)  # "X's tally stood at ...": X's claim, cued by the record noun
     source, noun = record if record is not None else (outlet, None)
     return ClaimMention(

@@ -43,6 +43,7 @@ class Assessment:
     certainty: str = "certain"
     polarity: str = "positive"
     question: bool = False
+    reaction: bool = False  # the content is a reaction to a fact ("not surprised that ..."): an opinion
     hedges: tuple[str, ...] = ()
 
 
@@ -59,6 +60,7 @@ class _Lexicon:
     privative: re.Pattern[str]
     no_comment: re.Pattern[str]
     weasel: re.Pattern[str]
+    reactions: frozenset[str]
 
 
 def _alt(items: list[str]) -> re.Pattern[str]:
@@ -84,6 +86,7 @@ def lexicon() -> _Lexicon:
         privative=_alt(raw.get("privative", ["(?!x)x"])),
         no_comment=_alt(raw["no_comment"]),
         weasel=_alt(raw["weasel"]),
+        reactions=frozenset(raw.get("reactions", [])),
     )
 
 
@@ -138,6 +141,10 @@ def assess(content: Span, *, cue_certainty: str | None = None, cue_negative: boo
     level = cue_certainty or "certain"
     hedges: list[str] = []
     roots = _roots(content)
+    heads = roots + [
+        c for r in roots for c in r.children if c.dep_ in {"acomp", "attr", "oprd"}
+    ]  # "was (not) surprised"
+    reaction = any(t.lemma_.lower() in lex.reactions or t.lower_ in lex.reactions for t in heads)
     negative = False
     for tok in clause:
         low = tok.lower_
@@ -188,8 +195,10 @@ def assess(content: Span, *, cue_certainty: str | None = None, cue_negative: boo
     question = content.text.rstrip(" \"'\u201d\u2019)\n").endswith("?") or any(t.text == "?" for t in after)
     if question:
         level = "unknown"
+    if reaction:
+        negative = False  # "not surprised that X" does not deny X
     polarity = "negative" if negative != cue_negative else "positive"
-    return Assessment(certainty=level, polarity=polarity, question=question, hedges=tuple(hedges))
+    return Assessment(certainty=level, polarity=polarity, question=question, reaction=reaction, hedges=tuple(hedges))
 
 
 def no_comment_subject(span: Span) -> Span | None:

@@ -69,6 +69,7 @@ class _Lexicon:
     leave_verbs: frozenset[str]
     home_nouns: frozenset[str]
     need_verbs: frozenset[str]
+    prevented: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +93,7 @@ def _lexicon() -> _Lexicon:
         tuple(str(w).lower() for w in d["part_openers"]),
         tuple(str(w).lower() for w in d["part_inline"]),
         s("experience_verbs"), s("money"), s("leave_verbs"), s("home_nouns"), s("need_verbs"),
+        s("prevented_verbs"),
     )  # fmt: skip
 
 
@@ -394,10 +396,41 @@ def extract_figures(doc: Doc) -> list[FigureMention]:
                 if c.dep_ in _MOD_DEPS and c.i not in core and c.i > n.i:
                     ws, we = c.idx, c.idx + len(c.text)
                     break
+        if category in _PEOPLE_CATEGORIES and _prevented(n):
+            category = "other"
         sent = _sent(sents, starts, n)
-        out.append(_mention(m, sent, category, text[ws:we], ws, we))
+        mention = _mention(m, sent, category, text[ws:we], ws, we)
+        if category in _PEOPLE_CATEGORIES and _THOUSANDS_DOT.match(text[m.num_start : m.num_end]):
+            mention = _as_thousands(mention)
+        out.append(mention)
         cues.append(_part_cue(text, sent, m))
     return _earlier_levels(doc.text, _link_parts(out, cues))
+
+
+# "26.000 people": a count of people is a whole number, so a dot before exactly three digits
+# is a thousands separator (as in German, Spanish, Turkish or Indonesian copy), not a decimal.
+_THOUSANDS_DOT = re.compile(r"^\d{1,3}\.\d{3}$")
+
+
+def _as_thousands(f: FigureMention) -> FigureMention:
+    scale = 1000.0
+
+    def up(v: float | None) -> float | None:
+        return None if v is None else v * scale
+
+    return replace(f, value=f.value * scale, low=up(f.low), high=up(f.high))
+
+
+def _prevented(n: Token) -> bool:
+    """The number counts an event that was called off or averted (data/figure_categories.yaml)."""
+    tok = n
+    for _ in range(4):
+        if tok.head.i == tok.i:
+            return False
+        tok = tok.head
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in _LEX.prevented:
+            return True
+    return False
 
 
 def _sent(sents: list[Span], starts: list[int], n: Token) -> Span:
