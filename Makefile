@@ -51,6 +51,8 @@ eval-hedges: install
 	$(PY) scripts/eval_hedges.py
 
 eval-stance: install
+	$(PY) -m pip install --quiet -e '.[train]'
+	@test -f build/stance_model.json || $(PY) scripts/train_stance.py
 	$(PY) scripts/eval_stance.py
 
 eval: eval-places eval-attribution eval-hedges eval-stance

@@ -9,7 +9,7 @@ their submission files rescored with the same code, as a check of the scorer). E
 model reads (claimHeadline, articleHeadline) as (claim, context); for/against/observing map to
 supports/refutes/discusses. Emergent has no "unrelated" class, so the headline number takes the
 stance stage's best label; the 4-way prediction (where "unrelated" counts as wrong) is shown too.
-Uses only the shipped JSON weights and numpy. Exits 0 with a message when the data are absent.
+Uses the JSON weights scripts/train_stance.py writes to build/, and numpy. Exits 0 with a message when the data are absent.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from crosscheck.resolve.stance_model import load_model  # noqa: E402
+from stance_model import load_model  # noqa: E402
 
 FNC_LABELS = ["agree", "disagree", "discuss", "unrelated"]
 EMERGENT = {"for": "agree", "against": "disagree", "observing": "discuss"}
@@ -163,6 +164,11 @@ def main(argv: list[str]) -> int:
     emergent = args.shared / "datasets" / "emergent"
     if not fnc.exists() and not emergent.exists():
         print(f"datasets not found under {args.shared}: skipped")
+        return 0
+    from stance_model import MODEL_PATH
+
+    if not MODEL_PATH.exists():
+        print(f"no stance model at {MODEL_PATH}: run scripts/train_stance.py first (needs the train extra)")
         return 0
     if fnc.exists():
         eval_fnc(fnc)

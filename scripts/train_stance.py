@@ -27,8 +27,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-from crosscheck.resolve.stance_model import StanceModel, stem, tokenize  # noqa: E402
+from stance_model import StanceModel, stem, tokenize  # noqa: E402
 
 SEED = 1234
 STANCES = ["agree", "disagree", "discuss"]
@@ -184,7 +185,7 @@ def export(clf: Any) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    ap.add_argument("--out", type=Path, default=ROOT / "src/crosscheck/data/stance_model.json")
+    ap.add_argument("--out", type=Path, default=ROOT / "build/stance_model.json")
     ap.add_argument("--dev", action="store_true", help="tune on the hold-out split, write nothing")
     ap.add_argument("--cache", type=Path, help="reuse/save the train feature matrix here (.npy)")
     args = ap.parse_args(argv)

@@ -7,9 +7,12 @@ the FNC-1 baseline: gradient-boosted trees decide related/unrelated from lexical
 cosine, word and character n-gram overlap), then a second tree ensemble chooses
 agree/disagree/discuss from overlap, refuting-word, hedge-word and polarity features.
 
-The weights ship as plain JSON (`data/stance_model.json`: vocabulary with IDF, word lists, and
-the trees as arrays), never pickle, and prediction needs only numpy: scikit-learn is used for
-training only. Everything the features use (stop words, cue lists) is read from that JSON, so
+It is a research baseline for the evaluation scripts, not part of the product: measured on
+FNC-1 it labels most attributed news sentences "discuss", so crosscheck's stance rests on the
+cluster's proposition and the claim's own polarity and denial cue (ledger/regroup.py). The
+weights are plain JSON written by the training script (`build/stance_model.json`: vocabulary with
+IDF, word lists, and the trees as arrays), never pickle, and prediction needs only numpy:
+scikit-learn is used for training only. Everything the features use (stop words, cue lists) is read from that JSON, so
 the features at run time are exactly the ones the trees were trained on.
 """
 
@@ -22,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -316,11 +319,13 @@ def _numbers_share(h_tokens: list[str], b_tokens: set[str]) -> float:
     return sum(1 for t in nums if t in b_tokens) / len(nums)
 
 
+MODEL_PATH = Path(__file__).resolve().parents[1] / "build" / "stance_model.json"
+
+
 @lru_cache(maxsize=1)
 def load_model() -> StanceModel:
-    """The shipped model (`crosscheck/data/stance_model.json`), loaded once."""
-    path = resources.files("crosscheck.data").joinpath("stance_model.json")
-    return StanceModel(json.loads(path.read_text(encoding="utf-8")))
+    """The model `scripts/train_stance.py` wrote (`build/stance_model.json`), loaded once."""
+    return StanceModel(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
 
 
 def predict_stance(claim: str, context: str) -> tuple[str, float]:
