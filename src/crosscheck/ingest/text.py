@@ -51,9 +51,11 @@ def read_markdown(text: str, origin: str) -> Draft:
 
 def read_jsonl(text: str, origin: str) -> Iterator[Draft | InputError]:
     """One report per line: `text` plus metadata fields; a bad line is an error, not the end."""
+    found = False
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        found = True
         label = f"{origin}#line-{number}"
         try:
             record = json.loads(line)
@@ -67,3 +69,5 @@ def read_jsonl(text: str, origin: str) -> Iterator[Draft | InputError]:
         ident = record.get("id") or record.get("url")
         where = f"{origin}#{ident}" if ident else label
         yield Draft(text=record["text"], origin=where, meta={k: v for k, v in meta.items() if v}, notes=notes)
+    if not found:
+        yield InputError(origin, "no records: every line is blank")
