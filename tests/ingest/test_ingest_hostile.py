@@ -283,3 +283,10 @@ def test_issue14_html_nested_past_the_parser_limit_yields_its_text(tmp_path: Pat
     assert result.code == 0, result
     (text,) = ledger_rows(tmp_path / "l.db", "SELECT text FROM documents")
     assert text == f"Deep page\n{GOOD}\n{OTHER}"
+
+
+def test_issue14_jsonl_of_blank_lines_is_one_error(tmp_path: Path, run: Any) -> None:
+    batch = tmp_path / "blank.jsonl"
+    batch.write_text("\u3000\n \u2003\n", encoding="utf-8")
+    result = run(batch)
+    assert result.code == 1 and lines(result, "error:") == [f"error: {batch}: no records: every line is blank"], result
