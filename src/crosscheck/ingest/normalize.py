@@ -78,14 +78,18 @@ def check_meta(values: Mapping[str, object]) -> tuple[dict[str, str], list[str]]
     notes: list[str] = []
     for key in META_KEYS:
         value = values.get(key)
-        if value is None:
-            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue  # absent or blank: nothing to say
         if key == "published" and isinstance(value, date):
             value = value.isoformat()
         if not isinstance(value, str):
             notes.append(f"field {key!r} is {_kind(value)}, not a string; stored without it")
-        elif key == "published" and parse_published(value) is None:
-            notes.append(f"field 'published' {value[:60]!r} is not a valid date; stored without it")
+        elif key == "published":
+            parsed = parse_published(value)
+            if parsed is None:
+                notes.append(f"field 'published' {value[:60]!r} is not a valid date; stored without it")
+            else:
+                meta[key] = parsed
         else:
             meta[key] = value
     return meta, notes
