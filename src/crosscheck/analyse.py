@@ -26,6 +26,7 @@ def analyse_documents(
     """Each document with its analysis (with the actors of an optional watchlist file);
     languages the pipeline does not read are flagged."""
     from crosscheck.nlp.convert import to_analysis
+    from crosscheck.nlp.invisible import restore_offsets, strip_invisible
     from crosscheck.nlp.pipeline import ANALYSER_VERSION, analysable, process
 
     readable = [d for d in documents if analysable(d.language)]
@@ -34,8 +35,14 @@ def analyse_documents(
 
         load_watchlist(watchlist)  # a bad file fails here, once, with its own message
     meta = {"watchlist": watchlist}
+    # Soft hyphens and bidi marks are hidden from the pipeline; spans are mapped back after.
+    stripped = [strip_invisible(d.text) for d in readable]
+    positions = iter([where for _, where in stripped])
     docs = iter(
-        process((d.text, {**meta, "published": published_date(d.published), "outlet": d.outlet}) for d in readable)
+        process(
+            (text, {**meta, "published": published_date(d.published), "outlet": d.outlet})
+            for d, (text, _) in zip(readable, stripped, strict=True)
+        )
     )
     for document in documents:
         if not analysable(document.language):
@@ -47,4 +54,5 @@ def analyse_documents(
             )
             continue
         doc = next(docs)
-        yield document, to_analysis(doc, document.id, published_date(document.published), ANALYSER_VERSION)
+        analysis = to_analysis(doc, document.id, published_date(document.published), ANALYSER_VERSION)
+        yield document, restore_offsets(analysis, document.text, next(positions))

@@ -26,13 +26,15 @@ class AddSummary:
     near_duplicates: int = 0
     skipped: int = 0
     failed: int = 0
+    warnings: int = 0
     errors: list[str] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)
 
     def line(self) -> str:
+        warned = f", warnings {self.warnings}" if self.warnings else ""
         return (
             f"added {self.added}, duplicates {self.duplicates}, near-duplicates "
-            f"{self.near_duplicates}, skipped {self.skipped}, failed {self.failed}"
+            f"{self.near_duplicates}, skipped {self.skipped}, failed {self.failed}{warned}"
         )
 
 
@@ -47,6 +49,8 @@ def add_sources(
 ) -> AddSummary:
     """Read every source and store each report, with its analysis, in its own transaction.
     Bad input is counted and reported through `on_event("error", message)`; the batch goes on.
+    Metadata dropped as invalid is reported through `on_event("warning", message)`, and things
+    a folder holds that cannot be read through `on_event("skipped", Skipped)`.
     `watchlist` names a YAML or CSV file of actors the analyst already knows."""
     options = options or IngestOptions()
     summary = AddSummary()
@@ -60,6 +64,9 @@ def add_sources(
             elif isinstance(item, InputError):
                 _failed(summary, str(item), emit)
             else:
+                for note in item.notes:
+                    summary.warnings += 1
+                    emit("warning", f"{item.origin}: {note}")
                 document = _prepare(ledger, item, summary, emit)
                 if document is not None:
                     pending.append(document)

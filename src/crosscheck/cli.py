@@ -88,6 +88,10 @@ def add(
         def on_event(kind: str, payload: object) -> None:
             if kind == "error":
                 progress.console.print(f"error: {escape(str(payload))}")
+            elif kind == "warning":
+                progress.console.print(f"warning: {escape(str(payload))}")
+            elif kind == "skipped" and getattr(payload, "warn", False):
+                progress.console.print(f"skipped: {escape(payload.path)}: {escape(payload.reason)}")  # type: ignore[attr-defined]
             elif kind == "document":
                 progress.advance(task)
                 if getattr(payload, "status", "") == "exists":

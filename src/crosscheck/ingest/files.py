@@ -2,34 +2,62 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from crosscheck.errors import InputError
 
-__all__ = ["DEFAULT_MAX_BYTES", "decode", "read_capped"]
+__all__ = ["DEFAULT_MAX_BYTES", "decode", "describe_mode", "read_capped"]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def read_capped(path: Path, label: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's bytes, refusing (without reading it whole) a file over `max_bytes`."""
+    """The file's bytes, refusing (without reading it whole) a file over `max_bytes`, and
+    anything that is not a regular file: it is opened without blocking, so a FIFO cannot hang."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(label, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB cap")
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError(label, "no such file or directory") from None
     except IsADirectoryError:
         raise InputError(label, "is a directory") from None
     except PermissionError:
         raise InputError(label, "permission denied") from None
+    except OSError as exc:
+        raise InputError(label, f"cannot open: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        mode, size = info.st_mode, info.st_size
+        if stat.S_ISDIR(mode):
+            raise InputError(label, "is a directory")
+        if not stat.S_ISREG(mode):
+            raise InputError(label, f"not a regular file ({describe_mode(mode)})")
+        if size > max_bytes:
+            raise InputError(label, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB cap")
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(label, f"cannot read: {exc.strerror}") from None
     if len(data) > max_bytes:
         raise InputError(label, f"file is over the {max_bytes / 1e6:.0f} MB cap")
     return data
+
+
+def describe_mode(mode: int) -> str:
+    """What kind of special file a `st_mode` is, in words."""
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISDIR, "a directory"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def decode(data: bytes, label: str) -> str:

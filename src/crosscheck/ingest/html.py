@@ -1,8 +1,13 @@
-"""Web pages: the main text and metadata through trafilatura, without boilerplate."""
+"""Web pages: the main text and metadata through trafilatura, without boilerplate.
+
+libxml2 (under trafilatura) stops reading a page nested deeper than 255 elements; such a page
+falls back to the text of its body read by Python's own HTML parser, which has no depth limit.
+"""
 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from typing import Any
 
 from crosscheck.errors import InputError
@@ -24,6 +29,8 @@ _META_DATE = re.compile(
 _TIME = re.compile(r"<time\b[^>]*?datetime\s*=\s*[\"']([^\"']{4,40})[\"']", re.I)
 # Words a fallback extraction must hold to count as main text rather than leftover menus.
 FALLBACK_MIN_WORDS = 25
+# Nesting past which libxml2 drops the rest of a page (it stops at 256 levels).
+LXML_MAX_DEPTH = 250
 
 
 def read_html(html: str, origin: str, url: str | None = None) -> Draft:
@@ -53,6 +60,9 @@ def read_html(html: str, origin: str, url: str | None = None) -> Draft:
         if len(_WORD.findall(text)) < FALLBACK_MIN_WORDS:
             text = ""
     if not text:
+        text, deep_title = _deep_page_text(html)
+        data = {**data, "title": data.get("title") or deep_title}
+    if not text:
         raise InputError(origin, "HTML page has no main text")
     title = (data.get("title") or "").strip() or None
     if title and not text.startswith(title):
@@ -67,6 +77,106 @@ def read_html(html: str, origin: str, url: str | None = None) -> Draft:
         "language": data.get("language") or (lang.group(1).lower() if lang else None),
     }
     return Draft(text=text, origin=origin, meta={k: v for k, v in meta.items() if v})
+
+
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)
+_HIDDEN = frozenset({"script", "style", "noscript", "template", "title", "head"})
+_BLOCK = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    ]
+)
+
+
+class _BodyText(HTMLParser):
+    """The text of a page outside scripts, styles and the head, its title, its deepest nesting."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.open: list[str] = []
+        self.hidden = 0
+        self.depth = 0
+        self.title: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK:
+            self.parts.append("\n")
+        if tag in _VOID:
+            return
+        if tag == "body":
+            self.hidden = 0  # an unclosed <head> ends here
+        elif tag in _HIDDEN:
+            self.hidden += 1
+        self.open.append(tag)
+        self.depth = max(self.depth, len(self.open))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK:
+            self.parts.append("\n")
+        # Close up to the matching tag when it is near the top; ignore stray end tags.
+        for back in range(1, min(len(self.open), 16) + 1):
+            if self.open[-back] == tag:
+                for name in self.open[-back:]:
+                    if name in _HIDDEN and self.hidden:
+                        self.hidden -= 1
+                del self.open[-back:]
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.open and self.open[-1] == "title":
+            self.title.append(data)
+        if not self.hidden:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def _deep_page_text(html: str) -> tuple[str, str | None]:
+    """The body text and title of a page too deeply nested for libxml2, else ("", None): a
+    shallow page in which trafilatura found no text has none worth keeping."""
+    if html.count("<") <= LXML_MAX_DEPTH:
+        return "", None
+    parser = _BodyText()
+    try:
+        parser.feed(html)
+        parser.close()
+    except AssertionError:
+        pass  # html.parser gives up on a malformed marked section (<![foo); keep what it read
+    if parser.depth <= LXML_MAX_DEPTH:
+        return "", None
+    text = "\n".join(line.strip() for line in "".join(parser.parts).split("\n") if line.strip())
+    return text, " ".join("".join(parser.title).split()) or None
 
 
 def _declared_date(html: str) -> str | None:

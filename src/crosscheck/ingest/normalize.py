@@ -9,34 +9,40 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from crosscheck.records import Document
 
-__all__ = ["Draft", "META_KEYS", "make_document", "normalise_text", "parse_published"]
+__all__ = ["Draft", "META_KEYS", "check_meta", "make_document", "normalise_text", "parse_published"]
 
 META_KEYS = ("outlet", "url", "title", "published", "language", "author")
 
 _SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# C0 and C1 control characters other than tab and newline: never text, and a NUL cuts
+# SQLite's length() short.
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _BLANKS = re.compile(r"\n{3,}")
 
 
 @dataclass(slots=True)
 class Draft:
-    """A report read from a source, before normalisation: text, metadata, where it came from."""
+    """A report read from a source, before normalisation: text, metadata, where it came from,
+    and notes on metadata that was dropped as invalid (the report is still stored)."""
 
     text: str
     origin: str
     meta: dict[str, str | None] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def normalise_text(text: str) -> str:
-    """NFC, one kind of newline and space, no zero-width characters, trimmed lines."""
+    """NFC, one kind of newline and space, no zero-width or control characters, trimmed lines."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROLS.sub("", _ZERO_WIDTH.sub("", text))
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     # NFC again: removing a zero-width character can leave a base letter and a combining
@@ -54,11 +60,44 @@ def parse_published(value: object) -> str | None:
         return value.isoformat()
     text = str(value).strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?", text):
+        try:
+            datetime.fromisoformat(text)
+        except ValueError:
+            return None  # shaped like a date but impossible: 9999-99-99, 2026-02-31
         return text.replace(" ", "T")
     import dateparser  # slow to import: only when a date is not ISO already
 
     parsed = dateparser.parse(text, settings={"RETURN_AS_TIMEZONE_AWARE": False})
     return parsed.isoformat() if parsed else None
+
+
+def check_meta(values: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
+    """The known metadata fields of a sidecar, JSON record or front matter as strings, and a
+    note for each field dropped: a value that is not a string, a `published` that is no date."""
+    meta: dict[str, str] = {}
+    notes: list[str] = []
+    for key in META_KEYS:
+        value = values.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue  # absent or blank: nothing to say
+        if key == "published" and isinstance(value, date):
+            value = value.isoformat()
+        if not isinstance(value, str):
+            notes.append(f"field {key!r} is {_kind(value)}, not a string; stored without it")
+        elif key == "published":
+            parsed = parse_published(value)
+            if parsed is None:
+                notes.append(f"field 'published' {value[:60]!r} is not a valid date; stored without it")
+            else:
+                meta[key] = parsed
+        else:
+            meta[key] = value
+    return meta, notes
+
+
+def _kind(value: object) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return names.get(type(value), f"a {type(value).__name__}")
 
 
 def make_document(draft: Draft) -> Document:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import yaml
 
 from crosscheck.errors import InputError
-from crosscheck.ingest.normalize import META_KEYS, Draft
+from crosscheck.ingest.normalize import Draft, check_meta
 
 __all__ = ["read_jsonl", "read_markdown", "read_text"]
 
@@ -28,7 +28,8 @@ def read_text(text: str, origin: str) -> Draft:
 
 def read_markdown(text: str, origin: str) -> Draft:
     """Markdown: front matter gives metadata; headings and link syntax are reduced to text."""
-    meta: dict[str, str | None] = {}
+    meta: dict[str, str] = {}
+    notes: list[str] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     match = _FRONT.match(text)
     if match:
@@ -38,19 +39,23 @@ def read_markdown(text: str, origin: str) -> Draft:
             raise InputError(origin, f"bad YAML front matter: {str(exc).splitlines()[0]}") from None
         # A block that is not a mapping is a horizontal rule pair, not front matter: keep it.
         if isinstance(front, dict) or front is None:
-            meta = {k: str(front[k]) for k in META_KEYS if front and front.get(k) is not None}
+            meta, notes = check_meta(front or {})
+            notes = [f"front matter {note}" for note in notes]
             text = text[match.end() :]
     body = _EMPHASIS.sub(r"\2", _LINK.sub(r"\1", _HEADING.sub("", text)))
     draft = read_text(body, origin)
     draft.meta.update({k: v for k, v in meta.items() if v})
+    draft.notes.extend(notes)
     return draft
 
 
 def read_jsonl(text: str, origin: str) -> Iterator[Draft | InputError]:
     """One report per line: `text` plus metadata fields; a bad line is an error, not the end."""
+    found = False
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        found = True
         label = f"{origin}#line-{number}"
         try:
             record = json.loads(line)
@@ -60,7 +65,9 @@ def read_jsonl(text: str, origin: str) -> Iterator[Draft | InputError]:
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield InputError(label, "record has no 'text' string")
             continue
-        meta = {k: None if record.get(k) is None else str(record[k]) for k in META_KEYS}
+        meta, notes = check_meta(record)
         ident = record.get("id") or record.get("url")
         where = f"{origin}#{ident}" if ident else label
-        yield Draft(text=record["text"], origin=where, meta={k: v for k, v in meta.items() if v})
+        yield Draft(text=record["text"], origin=where, meta={k: v for k, v in meta.items() if v}, notes=notes)
+    if not found:
+        yield InputError(origin, "no records: every line is blank")
