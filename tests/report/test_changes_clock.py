@@ -94,3 +94,17 @@ def test_web_changes_page_says_its_clock(late_ledger: tuple[Path, str], tmp_path
         app.state.jobs.shutdown()
     assert "were published" in pub and "Norvanian Army" not in pub
     assert "ingest time" in added and "Norvanian Army" in added
+
+
+def test_brief_what_changed_reads_publication_time(late_ledger: tuple[Path, str]) -> None:
+    from crosscheck.report import gather_brief
+    from crosscheck.report.html import render_html
+
+    with Ledger.open(late_ledger[0], readonly=True) as ledger:
+        b = gather_brief(ledger)
+    assert b.latest and b.clock == "published"
+    assert [x["when"] for x in b.latest] == sorted((x["when"] for x in b.latest), reverse=True)
+    assert b.latest[0]["when"] == "2031-03-05"  # the newest report, not the old one added last
+    assert not any("Norvanian Army" in x["proposition"] for x in b.latest[:3])
+    html = render_html(b)
+    assert "By the publication date of the report behind each change." in html

@@ -106,12 +106,22 @@ def _status(item: ClusterItem) -> str:
     )
 
 
-def _cluster(item: ClusterItem) -> str:
-    refs = _refs(item.supports) + _refs(item.refutes, "refutes")
+def reason_text(item: ClusterItem, cap: int = 320) -> str:
+    """Why a statement has its status, with the origins the reason does not name; a long
+    list of origins is cut at `cap` characters (the notes name them all)."""
     reason = item.reason
     missing = [o for o in item.origins if o not in reason]
     if missing:
         reason += (" " if reason else "") + "Origins: " + "; ".join(missing) + "."
+    if len(reason) <= cap:
+        return reason
+    cut = reason.rfind("; ", 0, cap)
+    return reason[: cut if cut > cap // 2 else cap].rstrip() + " …"
+
+
+def _cluster(item: ClusterItem) -> str:
+    refs = _refs(item.supports) + _refs(item.refutes, "refutes")
+    reason = reason_text(item)
     return (
         f'<li id="k-{_e(item.id)}">{_status(item)}<span class="prop">{_e(item.proposition)}</span>'
         f'<sup class="refs">{refs}</sup><span class="reason">{_e(reason)}'

@@ -277,6 +277,8 @@ def places_map_spec(places: list[dict[str, Any]], *, width: int = 680, height: i
     ]
     if not points:
         return None
+    for p in points:
+        p["label"] = f"{p['name']} ({p['country']}): {p['mentions']} mentions"
     core, far = split_core(points)
     frame = fit_frame(core, width, height)
     most = max(p["mentions"] for p in points)
@@ -295,6 +297,7 @@ def places_map_spec(places: list[dict[str, Any]], *, width: int = 680, height: i
             },
             "color": {"field": "country", "type": "nominal", "title": "country", "scale": {"scheme": "tableau10"}},
             "tooltip": [{"field": "name"}, {"field": "country"}, {"field": "mentions"}],
+            "description": {"field": "label"},
             **({"href": {"field": "href"}} if any("href" in p for p in core) else {}),
         },
     }

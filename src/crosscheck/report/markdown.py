@@ -14,7 +14,7 @@ from typing import Any
 
 from crosscheck.report import charts
 from crosscheck.report.brief import Brief, ClusterItem, FigureRow, Note, Section, SourceItem, TimelineItem
-from crosscheck.report.html import APPENDIX, SECTIONS, STATUS_WORDS, timeline_points
+from crosscheck.report.html import APPENDIX, SECTIONS, STATUS_WORDS, reason_text, timeline_points
 from crosscheck.report.map import places_map_spec
 
 __all__ = ["md_escape", "render_markdown"]
@@ -40,10 +40,7 @@ def _cluster(item: ClusterItem) -> str:
     status = f"**{STATUS_WORDS.get(item.status, item.status)}**" + (
         f"[^{item.status_note}]" if item.status_note else ""
     )
-    reason = item.reason
-    missing = [o for o in item.origins if o not in reason]
-    if missing:
-        reason += " Origins: " + "; ".join(missing) + "."
+    reason = reason_text(item)
     return f"- {status} {md_escape(item.proposition)}{_refs(item.supports + item.refutes)}  \n  _{md_escape(reason)}_"
 
 
