@@ -4,6 +4,12 @@
 the claims about a topic (`topic`), and numbers a footnote for every sentence the brief cites,
 so HTML and Markdown render the same brief with the same notes. Statuses are the ledger's, set
 on all its reports: a cluster in scope is shown with every claim behind its status.
+
+Each section is ranked (statements by independent origins, then recency, then the figures they
+carry) and cut at its `Limits`; what is cut is kept in the section's `rest` for the appendix,
+and its notes are numbered after everything shown. The timeline holds the dated events within
+the reports' window (first to last publication, with a margin); earlier or later dates are
+background. "What changed last" reads the ledger's status changes by publication time.
 """
 
 from __future__ import annotations
