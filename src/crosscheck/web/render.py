@@ -154,12 +154,10 @@ def line_chart(points: Sequence[tuple[str, float]], *, width: int = 320, height:
     return Markup("").join(parts)
 
 
-def map_svg(
-    places: Sequence[dict[str, object]], *, width: int = 720, height: int = 360, basemap: Markup | None = None
-) -> Markup:
-    """Places as dots on the map `report.map.fit_frame` fits to them (the brief's projection),
-    with `basemap` paths when given; each dot links to the claims that mention the place and
-    names it on hover, and the labels that fit without colliding are drawn."""
+def map_svg(places: Sequence[dict[str, object]], *, width: int = 720, height: int = 360) -> Markup:
+    """Places as dots in the frame `report.map.fit_frame` fits to them (the brief's projection),
+    the fallback when the basemap cannot be drawn; each dot links to the claims that mention
+    the place and names it on hover, and the labels that fit without colliding are drawn."""
     from crosscheck.report.map import fit_frame, place_labels
 
     located: list[dict[str, Any]] = [
@@ -175,8 +173,6 @@ def map_svg(
     ]
     parts = [Markup(f'<svg class="map" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="map">')]
     parts.append(Markup(f'<rect width="{width}" height="{height}" class="sea"/>'))
-    if basemap is not None:
-        parts.append(basemap)
     if not located:
         return Markup("").join([*parts, Markup("</svg>")])
     frame = fit_frame(located, width, height)
