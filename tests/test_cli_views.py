@@ -152,7 +152,7 @@ def test_cli_views_clusters_cluster_origins(built: Path) -> None:
 
 
 def test_cli_views_changes_and_stats(built: Path) -> None:
-    text = run(built, "changes", "--since", "1d")
+    text = run(built, "changes", "--since", "1d", "--by", "added")
     assert "contested" in text and "120 (2025-03-03) → 310 (2025-03-05)" in text
     assert as_json(built, "changes", "--since", "2999-01-01")["statuses"] == []
     assert runner.invoke(app, ["--ledger", str(built), "changes", "--since", "whenever"]).exit_code == 4

@@ -172,11 +172,11 @@ def test_queries_cluster_detail_and_origins(ledger: Ledger) -> None:
 
 
 def test_queries_changes_since(ledger: Ledger) -> None:
-    data = queries.changes_since(ledger, "1d")
+    data = queries.changes_since(ledger, "1d", by="added")
     assert any(s["after"] == "contested" for s in data["statuses"])
     assert any(f["before"] == 120.0 and f["after"] == 310.0 for f in data["figures"])
     future = queries.changes_since(ledger, "2999-01-01")
-    assert future == {"statuses": [], "figures": [], "corrections": []}
+    assert future == {"by": "published", "since": "2999-01-01", "statuses": [], "figures": [], "corrections": []}
 
 
 def test_queries_parse_since_forms() -> None:

@@ -204,4 +204,5 @@ def main() -> None:
 
 from crosscheck import cli_report as _report  # noqa: E402,F401  (registers `brief`)
 from crosscheck import cli_views as _views  # noqa: E402,F401  (registers the analysis commands)
+from crosscheck import cli_watch as _watch  # noqa: E402,F401  (registers `watch`)
 from crosscheck import cli_web as _web  # noqa: E402,F401  (registers `serve`)

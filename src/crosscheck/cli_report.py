@@ -31,10 +31,16 @@ def brief(
         str | None,
         typer.Option(help="Only reports published since DATE (2026-01-09, 3d, 2w, yesterday)."),
     ] = None,
+    limit: Annotated[
+        int,
+        typer.Option(
+            min=1, max=1000, help="At most N items per section, the most important first; the rest in the appendix."
+        ),
+    ] = 8,
 ) -> None:
     """Write the brief: what is corroborated, single-sourced, contested; figures, places, actors, timeline, sources."""
-    from crosscheck.report import write_brief
+    from crosscheck.report import Limits, write_brief
 
     with _open(readonly=True) as ledger:
-        path = write_brief(ledger, output, topic=topic, since=since)
+        path = write_brief(ledger, output, topic=topic, since=since, limits=Limits.per_section(limit))
     err_console.print(f"brief: {escape(str(path))}")

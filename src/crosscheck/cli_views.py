@@ -455,9 +455,11 @@ def origins(
 
 @app.command()
 def changes(
-    since: Annotated[
-        str, typer.Option(help="Ledger time: 2026-01-09, 2026-01-09T10:00, 3d, 12h, today, yesterday.")
-    ] = "1d",
+    since: Annotated[str, typer.Option(help="2026-01-09, 2026-01-09T10:00, 3d, 12h, today, yesterday.")] = "1d",
+    by: Annotated[
+        str,
+        typer.Option(help="published: when the reports behind a change were published (story time); added: ingest."),
+    ] = "published",
     every: Annotated[
         bool, typer.Option("--all", help="Every status change, not only to or from corroborated, contested, denied.")
     ] = False,
@@ -465,10 +467,12 @@ def changes(
 ) -> None:
     """What changed since DATE: statuses, figures that moved, corrections, and why."""
     with _errors(), _open(readonly=True) as ledger:
-        data = queries.changes_since(ledger, since, every=every)
+        data = queries.changes_since(ledger, since, every=every, by=by)
     if as_json:
         _dump(data)
         return
+    clock = "reports published" if by == "published" else "reports added"
+    err_console.print(f"changes from {clock} since {escape(data['since'])}")
     table = _table("when", "cluster", "change", "proposition", "why", title="status changes")
     for s in data["statuses"]:
         change = Text(f"{s['before'] or 'new'} → ")

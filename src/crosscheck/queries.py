@@ -731,16 +731,28 @@ def parse_since(value: str, now: datetime | None = None) -> str:
     return parsed.isoformat(timespec="seconds") if "t" in text or " " in text.strip() else parsed.date().isoformat()
 
 
-def changes_since(ledger: Ledger, since: str, *, every: bool = False) -> dict[str, list[dict[str, Any]]]:
-    """What changed in the ledger since `since` (ledger time, see `parse_since`): clusters that
-    became (or stopped being) corroborated, contested or denied (`every`: all status changes),
-    user corrections, and figures of a series that moved, with the document that moved them."""
+CHANGE_CLOCKS = ("published", "added")
+
+
+def changes_since(ledger: Ledger, since: str, *, every: bool = False, by: str = "published") -> dict[str, Any]:
+    """What changed since `since` (see `parse_since`): clusters that became (or stopped being)
+    corroborated, contested or denied (`every`: all status changes), user corrections, and
+    figures of a series that moved, with the document that moved them.
+
+    `by="published"` (the default) reads the story's time: a change counts when the report
+    that caused it was published since then (an undated report counts by when it was added),
+    so an old report added late is not news. `by="added"` reads when reports were added."""
+    if by not in CHANGE_CLOCKS:
+        raise NotFound(f"{by}: not a clock (use published or added)")
     conn = ledger.conn
     at = parse_since(since)
+    # a document's time on the chosen clock; ISO strings compare as times
+    doc_time = "d.added_at" if by == "added" else "COALESCE(d.published, d.added_at)"
     statuses, corrections = [], []
     for r in conn.execute(
-        "SELECT ch.*, k.proposition FROM changes ch LEFT JOIN clusters k ON k.id = ch.subject "
-        "WHERE ch.at >= ? ORDER BY ch.id",
+        f"SELECT ch.*, k.proposition, {doc_time} AS doc_time FROM changes ch "
+        "LEFT JOIN clusters k ON k.id = ch.subject LEFT JOIN documents d ON d.id = ch.doc "
+        f"WHERE (CASE WHEN d.id IS NULL THEN ch.at ELSE {doc_time} END) >= ? ORDER BY ch.id",
         (at,),
     ):
         if r["kind"] == "status":
@@ -753,6 +765,7 @@ def changes_since(ledger: Ledger, since: str, *, every: bool = False) -> dict[st
                         "after": r["after"],
                         "proposition": r["proposition"],
                         "doc": r["doc"],
+                        "published": r["doc_time"] if by == "published" else None,
                         "reason": r["reason"],
                     }
                 )
@@ -761,7 +774,7 @@ def changes_since(ledger: Ledger, since: str, *, every: bool = False) -> dict[st
     new = {
         r[0]: (r[1], r[2])
         for r in conn.execute(
-            "SELECT f.id, f.doc, d.outlet FROM figures f JOIN documents d ON d.id = f.doc WHERE d.added_at >= ?", (at,)
+            f"SELECT f.id, f.doc, d.outlet FROM figures f JOIN documents d ON d.id = f.doc WHERE {doc_time} >= ?", (at,)
         )
     }
     figures = []
@@ -786,7 +799,7 @@ def changes_since(ledger: Ledger, since: str, *, every: bool = False) -> dict[st
                             "flags": s["flags"],
                         }
                     )
-    return {"statuses": statuses, "figures": figures, "corrections": corrections}
+    return {"by": by, "since": at, "statuses": statuses, "figures": figures, "corrections": corrections}
 
 
 def list_judgements(

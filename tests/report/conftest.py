@@ -76,3 +76,9 @@ def demo_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Ledger.open(path) as ledger:
         add_sources(ledger, [str(examples)], IngestOptions(), analyse=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def flood_reports() -> dict[str, str]:
+    """The flood story's reports, by file name."""
+    return dict(REPORTS)

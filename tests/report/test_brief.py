@@ -37,11 +37,9 @@ def test_brief_gathers_statuses_and_no_comment(flood_ledger: Path) -> None:
     assert contested[0].status_note in contested[0].refutes  # the status links to the denial
     assert {"Delta Power Company" in i.proposition for i in b.no_comment.items} == {True}
     assert not any("Delta Power" in i.proposition for i in b.single_source.items)  # not a claim of fact
-    assert "killed" in b.figures and [r.value for r in b.figures["killed"].items] == [
-        "40",
-        "55",
-        "60",
-    ]
+    killed = b.figures["killed"].items
+    assert sorted(r.value for r in killed) == ["40", "55", "60"]
+    assert [r.as_of for r in killed] == sorted((r.as_of for r in killed), reverse=True)  # the latest first
 
 
 def test_brief_every_number_and_status_links_to_a_note(flood_html: str) -> None:
@@ -94,8 +92,12 @@ def test_brief_caps_sections(flood_ledger: Path) -> None:
         small = gather_brief(ledger, limits=Limits(clusters=1, figures=1))
     assert len(small.single_source.items) == 1
     assert small.single_source.more == len(full.single_source.items) + full.single_source.more - 1
-    assert small.figures["killed"].more == 2
-    assert len(small.notes) < len(full.notes)  # notes only for what is shown
+    assert len(small.single_source.rest) == small.single_source.more  # the rest goes to the appendix
+    assert sum(len(s.items) for s in small.figures.values()) == 1 and small.figures["killed"].more == 2
+    # what is shown is numbered first: every note cited in the body comes before the appendix's
+    shown = {n for i in small.single_source.items for n in i.supports + i.refutes}
+    later = {n for i in small.single_source.rest for n in i.supports + i.refutes}
+    assert shown and later and max(shown) < min(later - shown)
 
 
 def test_brief_markdown_writes_images_and_footnotes(flood_ledger: Path, tmp_path: Path) -> None:

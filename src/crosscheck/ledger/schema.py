@@ -291,3 +291,21 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0005_watch",
+        """
+        CREATE TABLE watch_feeds (
+            source TEXT PRIMARY KEY,
+            polls INTEGER NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0,
+            added INTEGER NOT NULL DEFAULT 0,
+            last_ok TEXT,
+            last_error TEXT,
+            next_at TEXT,
+            seen TEXT NOT NULL DEFAULT '[]'
+        );
+        """,
+    )
+)

@@ -4,6 +4,12 @@
 the claims about a topic (`topic`), and numbers a footnote for every sentence the brief cites,
 so HTML and Markdown render the same brief with the same notes. Statuses are the ledger's, set
 on all its reports: a cluster in scope is shown with every claim behind its status.
+
+Each section is ranked (statements by independent origins, then recency, then the figures they
+carry) and cut at its `Limits`; what is cut is kept in the section's `rest` for the appendix,
+and its notes are numbered after everything shown. The timeline holds the dated events within
+the reports' window (first to last publication, with a margin); earlier or later dates are
+background. "What changed last" reads the ledger's status changes by publication time.
 """
 
 from __future__ import annotations
@@ -11,7 +17,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -43,6 +50,20 @@ __all__ = [
     "gather_brief",
 ]
 
+CATEGORY_ORDER = (
+    "killed",
+    "injured",
+    "arrested",
+    "missing",
+    "displaced",
+    "executed",
+    "deployed",
+    "under_investigation",
+    "protests",
+    "locations",
+    "money",
+    "duration",
+)
 GRAPH_PREDICATES = ("part_of", "member_of", "leader_of", "affiliated_with", "spokesperson_of")
 ACTOR_TYPES = ("PERSON", "ORG", "NORP", "GPE")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -193,36 +214,50 @@ def gather_brief(
         if members and not all(c.get("kind") == "no_comment" for c in members):
             raw[k["status"]].append((k, members))
 
-    def rank(entry: tuple[dict[str, Any], list[dict[str, Any]]]) -> tuple[int, int, str]:
-        k, members = entry
-        return (
-            -len(k.get("origins") or []) - len(k.get("refuted_by") or []),
-            -len(members),
-            k["proposition"],
+    claim_figs = Counter(f.get("claim") for f in data["figures"] if f.get("claim"))
+    later: list[Callable[[], None]] = []  # appendix items, numbered after everything shown
+
+    def rank(
+        entries: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+    ) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """Most independent origins first, then the most recently reported, then those
+        carrying figures, then the largest."""
+
+        def score(entry: tuple[dict[str, Any], list[dict[str, Any]]]) -> tuple[int, str, int, int]:
+            k, members = entry
+            return (
+                len(k.get("origins") or []) + len(k.get("refuted_by") or []),
+                max((_doc_date(docs[c["doc"]]) for c in members if c["doc"] in docs), default=""),
+                sum(claim_figs[c["id"]] for c in members),
+                len(members),
+            )
+
+        return sorted(sorted(entries, key=lambda e: e[0]["proposition"]), key=score, reverse=True)
+
+    def cluster_item(k: dict[str, Any], members: list[dict[str, Any]]) -> ClusterItem:
+        sup = [notes.claim(c) for c in members if c.get("stance") == "supports"]
+        ref = [notes.claim(c) for c in members if c.get("stance") == "refutes"]
+        lead = (ref or sup) if k["status"] in ("contested", "denied") else (sup or ref)
+        return ClusterItem(
+            id=k["id"],
+            proposition=k["proposition"],
+            status=k["status"],
+            reason=k.get("reason") or "",
+            origins=list(k.get("origins") or []),
+            refuted_by=list(k.get("refuted_by") or []),
+            size=len(members),
+            supports=sorted(set(sup)),
+            refutes=sorted(set(ref)),
+            status_note=lead[0] if lead else None,
         )
 
     def items(*statuses: str) -> Section:
-        entries = sorted((e for st in statuses for e in raw[st]), key=rank)
-        out = []
-        for k, members in entries[: lim.clusters]:
-            sup = [notes.claim(c) for c in members if c.get("stance") == "supports"]
-            ref = [notes.claim(c) for c in members if c.get("stance") == "refutes"]
-            lead = (ref or sup) if k["status"] in ("contested", "denied") else (sup or ref)
-            out.append(
-                ClusterItem(
-                    id=k["id"],
-                    proposition=k["proposition"],
-                    status=k["status"],
-                    reason=k.get("reason") or "",
-                    origins=list(k.get("origins") or []),
-                    refuted_by=list(k.get("refuted_by") or []),
-                    size=len(members),
-                    supports=sorted(set(sup)),
-                    refutes=sorted(set(ref)),
-                    status_note=lead[0] if lead else None,
-                )
-            )
-        return Section(items=out, more=max(0, len(entries) - lim.clusters))
+        entries = rank([e for st in statuses for e in raw[st]])
+        section = Section(
+            items=[cluster_item(k, m) for k, m in entries[: lim.clusters]], more=max(0, len(entries) - lim.clusters)
+        )
+        later.append(lambda: section.rest.extend(cluster_item(k, m) for k, m in entries[lim.clusters :]))
+        return section
 
     corroborated = items("corroborated")
     single_source = items("single_source")
@@ -232,24 +267,26 @@ def gather_brief(
         (c for i, c in claims.items() if i in in_claims and c.get("kind") == "no_comment"),
         key=lambda c: (_doc_date(docs[c["doc"]]), c["doc"], c["span"]["start"]),
     )
+
+    def silent_item(c: dict[str, Any]) -> ClusterItem:
+        return ClusterItem(
+            id=c["id"],
+            proposition=c["span"]["text"],
+            status="no_comment",
+            reason=_chain(c),
+            origins=[c.get("origin") or c["source"]["text"]],
+            refuted_by=[],
+            size=1,
+            supports=[notes.claim(c)],
+            refutes=[],
+            status_note=None,
+        )
+
+    silent.sort(key=lambda c: _doc_date(docs[c["doc"]]), reverse=True)  # the latest silence first
     no_comment = Section(
-        items=[
-            ClusterItem(
-                id=c["id"],
-                proposition=c["span"]["text"],
-                status="no_comment",
-                reason=_chain(c),
-                origins=[c.get("origin") or c["source"]["text"]],
-                refuted_by=[],
-                size=1,
-                supports=[notes.claim(c)],
-                refutes=[],
-                status_note=None,
-            )
-            for c in silent[: lim.clusters]
-        ],
-        more=max(0, len(silent) - lim.clusters),
+        items=[silent_item(c) for c in silent[: lim.clusters]], more=max(0, len(silent) - lim.clusters)
     )
+    later.append(lambda: no_comment.rest.extend(silent_item(c) for c in silent[lim.clusters :]))
 
     # -- figures, series, competing figures ---------------------------------------------------
     figs = {f["id"]: f for f in data["figures"]}
@@ -275,50 +312,41 @@ def gather_brief(
         return fig_note[f["id"]]
 
     cat_figs: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in sorted(in_figs, key=lambda f: (f["category"], f.get("as_of") or "", -f["value"])):
-        cat_figs[f["category"]].append(f)
-    by_cat: dict[str, list[FigureRow]] = {}
-    for cat, fs in cat_figs.items():
-        rows = []
-        for f in fs[: lim.figures]:
-            c = claims.get(f.get("claim") or "")
-            rows.append(
-                FigureRow(
-                    value=_fmt_value(f),
-                    qualifier=f.get("qualifier"),
-                    what=f["what"],
-                    as_of=f.get("as_of"),
-                    according_to=(c.get("origin") or _chain(c)) if c else (docs[f["doc"]].get("outlet") or "?"),
-                    outlet=docs[f["doc"]].get("outlet"),
-                    doc=f["doc"],
-                    note=cite_figure(f),
-                )
-            )
-        by_cat[cat] = rows
-    order: list[str] = [
-        c
-        for c in (
-            "killed",
-            "injured",
-            "arrested",
-            "missing",
-            "displaced",
-            "executed",
-            "deployed",
-            "under_investigation",
-            "protests",
-            "locations",
-            "money",
-            "duration",
+    for f in sorted(in_figs, key=lambda f: (f.get("as_of") or _doc_date(docs[f["doc"]]), f["value"]), reverse=True):
+        cat_figs[f["category"]].append(f)  # the latest first
+
+    def figure_row(f: dict[str, Any]) -> FigureRow:
+        c = claims.get(f.get("claim") or "")
+        return FigureRow(
+            value=_fmt_value(f),
+            qualifier=f.get("qualifier"),
+            what=f["what"],
+            as_of=f.get("as_of"),
+            according_to=(c.get("origin") or _chain(c)) if c else (docs[f["doc"]].get("outlet") or "?"),
+            outlet=docs[f["doc"]].get("outlet"),
+            doc=f["doc"],
+            note=cite_figure(f),
         )
-        if c in by_cat
-    ]
-    order += sorted(set(by_cat) - set(order) - {"other"}) + (["other"] if "other" in by_cat else [])
-    figures = {cat: Section(items=by_cat[cat], more=max(0, len(cat_figs[cat]) - lim.figures)) for cat in order}
+
+    order: list[str] = [c for c in CATEGORY_ORDER if c in cat_figs]
+    order += sorted(set(cat_figs) - set(order) - {"other"}) + (["other"] if "other" in cat_figs else [])
+    quota = dict.fromkeys(order, 0)
+    left = lim.figures
+    while left > 0 and any(quota[c] < len(cat_figs[c]) for c in order):
+        for cat in order:  # one row per category in turn, so every count is seen
+            if left > 0 and quota[cat] < len(cat_figs[cat]):
+                quota[cat] += 1
+                left -= 1
+    figures: dict[str, Section] = {}
+    for cat in order:
+        figures[cat] = Section(
+            items=[figure_row(f) for f in cat_figs[cat][: quota[cat]]], more=len(cat_figs[cat]) - quota[cat]
+        )
+        later.append(partial(_fill, figures[cat].rest, figure_row, cat_figs[cat][quota[cat] :]))
 
     in_fig_ids = {f["id"] for f in in_figs}
     series = _series(data["series"], figs, in_fig_ids, cite_figure, lim.series_charts)
-    competing = _competing(in_figs, claims, cite_figure)
+    competing, headline = _competing(in_figs, claims, cite_figure)
 
     # -- places, actors, graph, timeline, sources ---------------------------------------------
     place_ids = {p for i in in_claims for p in claims[i].get("places") or []}
@@ -337,7 +365,7 @@ def gather_brief(
                 "feature": p.get("feature"),
             }
         )
-    places.sort(key=lambda p: -p["mentions"])
+    places.sort(key=lambda p: (-p["mentions"], p["name"]))
     places = places[: lim.places]
 
     mentions = Counter({e["id"]: sum(1 for m in e.get("mentions") or [] if m["doc"] in in_docs) for e in ents.values()})
@@ -371,30 +399,41 @@ def gather_brief(
         )
     graph = _graph(data["relations"], ents, mentions, in_docs, lim.graph_nodes)
 
-    dated = sorted(
-        (claims[i] for i in in_claims if (claims[i].get("when") or {}).get("start")),
-        key=lambda c: (
-            c["when"]["start"],
-            c["when"].get("end") or "",
-            c["doc"],
-            c["span"]["start"],
-        ),
-    )
-    timeline = Section(
-        items=[
-            TimelineItem(
-                start=c["when"]["start"],
-                end=c["when"].get("end"),
-                when=c["when"].get("text"),
-                text=c["span"]["text"],
-                event_type=c.get("event_type"),
-                source=c.get("origin") or _chain(c),
-                note=notes.claim(c),
-            )
-            for c in dated[: lim.timeline]
-        ],
-        more=max(0, len(dated) - lim.timeline),
-    )
+    dates = sorted(str(docs[i]["published"])[:10] for i in in_docs if docs[i].get("published"))
+    window = _window(dates)
+    dated = [claims[i] for i in in_claims if (claims[i].get("when") or {}).get("start")]
+    inside = [c for c in dated if not window or window[0] <= c["when"]["start"][:10] <= window[1]]
+    outside = [c for c in dated if window and not window[0] <= c["when"]["start"][:10] <= window[1]]
+
+    def weight(c: dict[str, Any]) -> tuple[int, int, str]:
+        k = clusters.get(c.get("cluster") or "") or {}
+        return (len(k.get("origins") or []), bool(c.get("event_type")), _doc_date(docs[c["doc"]]))
+
+    def chrono(cs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(cs, key=lambda c: (c["when"]["start"], c["when"].get("end") or "", c["doc"], c["span"]["start"]))
+
+    def timeline_item(c: dict[str, Any]) -> TimelineItem:
+        return TimelineItem(
+            start=c["when"]["start"],
+            end=c["when"].get("end"),
+            when=c["when"].get("text"),
+            text=c["span"]["text"],
+            event_type=c.get("event_type"),
+            source=c.get("origin") or _chain(c),
+            note=notes.claim(c),
+        )
+
+    def ranked_cut(cs: list[dict[str, Any]], cap: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The `cap` weightiest of `cs` and the rest, each in date order."""
+        top = {id(c) for c in sorted(chrono(cs), key=weight, reverse=True)[:cap]}
+        return chrono([c for c in cs if id(c) in top]), chrono([c for c in cs if id(c) not in top])
+
+    shown_t, rest_t = ranked_cut(inside, lim.timeline)
+    timeline = Section(items=[timeline_item(c) for c in shown_t], more=len(rest_t))
+    shown_b, rest_b = ranked_cut(outside, lim.background)
+    background = Section(items=[timeline_item(c) for c in shown_b], more=len(rest_b))
+    later.append(lambda: timeline.rest.extend(timeline_item(c) for c in rest_t))
+    later.append(lambda: background.rest.extend(timeline_item(c) for c in rest_b))
 
     contributed: dict[str, Counter[str]] = defaultdict(Counter)
     for i in in_claims:
@@ -421,8 +460,12 @@ def gather_brief(
         )
         for d in sorted((docs[i] for i in in_docs), key=lambda d: (_doc_date(d), d.get("outlet") or ""))
     ]
+    # the reports that weigh most first: statements they take part in, figures, then the latest
+    sources.sort(key=lambda x: (x.clusters, x.figures, x.claims, x.published or ""), reverse=True)
+    for fill in later:
+        fill()
+    latest = _latest(ledger, since_at, {k["id"] for entries in raw.values() for k, _ in entries}, lim.latest)
 
-    dates = sorted(str(docs[i]["published"])[:10] for i in in_docs if docs[i].get("published"))
     statuses = Counter(st for st, entries in raw.items() for _ in entries)
     summary = {
         "reports": len(in_docs),
@@ -457,6 +500,12 @@ def gather_brief(
         timeline=timeline,
         sources=sources,
         notes=notes.all(),
+        latest=latest,
+        headline=headline,
+        background=background,
+        sources_shown=min(len(sources), lim.sources),
+        places_listed=lim.places_listed,
+        clock="published",
     )
 
 
@@ -506,11 +555,15 @@ def _series(
     return out
 
 
+def _fill(rest: list[Any], make: Callable[[Any], Any], source: list[Any]) -> None:
+    rest.extend(make(x) for x in source)
+
+
 def _competing(
     figs: list[dict[str, Any]],
     claims: dict[str, dict[str, Any]],
     cite: Callable[[dict[str, Any]], int],
-) -> list[dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Per category, the latest figure each origin gives for each counted thing, where two or
     more origins give one: the figures that compete."""
     latest: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -537,7 +590,7 @@ def _competing(
             }
         )
     out = []
-    for cat, rows in sorted(by_cat.items()):
+    for cat, rows in sorted(by_cat.items(), key=lambda kv: (kv[0] not in CATEGORY_ORDER, kv[0])):
         if len({r["origin"] for r in rows}) < 2:
             continue
         shown = sorted(rows, key=lambda r: -r["value"])[:15]
@@ -547,7 +600,73 @@ def _competing(
                 "rows": [{**{k: v for k, v in r.items() if k != "figure"}, "note": cite(r["figure"])} for r in shown],
             }
         )
-    return out[:6]
+    return out[:3], _headline(by_cat, cite)
+
+
+def _headline(
+    by_cat: dict[str, list[dict[str, Any]]], cite: Callable[[dict[str, Any]], int], groups: int = 4, per: int = 4
+) -> list[dict[str, Any]]:
+    """The competing figures for the main counts: per category and counted thing that two or
+    more origins give different values for, the latest value of each origin, side by side."""
+    found = []
+    for cat, rows in by_cat.items():
+        what: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in rows:
+            what[r["what"].lower()].append(r)
+        for rs in what.values():
+            if len({r["origin"] for r in rs}) >= 2 and len({r["value"] for r in rs}) >= 2:
+                rank = CATEGORY_ORDER.index(cat) if cat in CATEGORY_ORDER else len(CATEGORY_ORDER)
+                found.append((rank, -len(rs), cat, rs))
+    out = []
+    for _, _, cat, rs in sorted(found, key=lambda x: x[:3])[:groups]:
+        shown = sorted(rs, key=lambda r: (r.get("as_of") or "", r["value"]), reverse=True)[:per]
+        out.append(
+            {
+                "category": cat,
+                "what": shown[0]["what"],
+                "rows": [
+                    {
+                        "value": _fmt_value(r["figure"]),
+                        "origin": r["origin"],
+                        "as_of": r.get("as_of"),
+                        "note": cite(r["figure"]),
+                    }
+                    for r in shown
+                ],
+            }
+        )
+    return out
+
+
+def _window(dates: list[str], before: int = 30, after: int = 7) -> tuple[str, str] | None:
+    """The story's window: first to last publication date, `before` days earlier and `after`
+    days later (None when no report is dated)."""
+    try:
+        first, last = date.fromisoformat(dates[0]), date.fromisoformat(dates[-1])
+    except (IndexError, ValueError):
+        return None
+    return (first - timedelta(days=before)).isoformat(), (last + timedelta(days=after)).isoformat()
+
+
+def _latest(ledger: Ledger, since: str | None, in_scope: set[str], cap: int) -> list[dict[str, Any]]:
+    """The statements whose status changed most recently, by the publication date of the
+    report that changed it (the story's time), one line per statement."""
+    from crosscheck.queries import changes_since
+
+    rows = changes_since(ledger, since or "0001-01-01", every=True, by="published")["statuses"]
+    out: dict[str, dict[str, Any]] = {}
+    for r in sorted(rows, key=lambda r: (str(r.get("published") or r["at"]), r["at"]), reverse=True):
+        if r["cluster"] in in_scope and r["cluster"] not in out:
+            out[r["cluster"]] = {
+                "cluster": r["cluster"],
+                "proposition": r["proposition"],
+                "before": r["before"],
+                "after": r["after"],
+                "when": str(r.get("published") or r["at"])[:10],
+            }
+        if len(out) >= cap:
+            break
+    return list(out.values())
 
 
 def _graph(

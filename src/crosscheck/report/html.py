@@ -7,13 +7,12 @@ mistake in escaping could not run code or leak a request.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from html import escape
 from typing import Any
 
 from crosscheck.report import charts
-from crosscheck.report.brief import Brief, ClusterItem, Note, Section
-from crosscheck.report.map import places_map_spec
+from crosscheck.report.brief import Brief, ClusterItem, FigureRow, Note, Section, SourceItem, TimelineItem
+from crosscheck.report.map import add_titles, places_map_spec
 
 __all__ = ["render_html", "timeline_points"]
 
@@ -29,8 +28,21 @@ SECTIONS = (
     ("actors", "Actors"),
     ("timeline", "Timeline"),
     ("sources", "Sources"),
+    ("appendix", "Appendix: the full lists"),
     ("notes", "Notes"),
 )
+APPENDIX = {  # section -> (appendix anchor, title)
+    "corroborated": ("all-corroborated", "Everything corroborated"),
+    "single-source": ("all-single-source", "Everything resting on one source"),
+    "unattributed": ("all-unattributed", "Everything stated without a source"),
+    "contested": ("all-contested", "Everything contested or denied"),
+    "no-comment": ("all-no-comment", "Everyone who has not commented"),
+    "figures": ("all-figures", "Every figure"),
+    "places": ("all-places", "Every place"),
+    "timeline": ("all-timeline", "Every dated event in the reports' window"),
+    "background": ("all-background", "All background dates"),
+    "sources": ("all-sources", "Every report"),
+}
 STATUS_WORDS = {
     "corroborated": "corroborated",
     "single_source": "one source",
@@ -66,6 +78,10 @@ figure{margin:12px 0 18px}figcaption{color:var(--muted);font-size:12px}
 figure svg{max-width:100%;height:auto}
 ol.notes{font-size:13px;padding-left:34px}ol.notes li{margin:5px 0}ol.notes mark{background:#fff3b0}
 ol.notes .src{color:var(--muted)}ol.timeline{font-size:14px;padding-left:20px}
+details>summary{cursor:pointer;color:#1f5fa8;font-size:14px;margin:6px 0}
+.first{display:grid;grid-template-columns:1fr 1fr;gap:18px}.first h3{margin-top:8px}
+.first ul{padding-left:18px;margin:4px 0;font-size:14px}.first li{margin:3px 0}
+.vs{font-variant-numeric:tabular-nums;white-space:nowrap}
 .actor{border-left:3px solid var(--line);padding-left:12px;margin:14px 0}.actor ul{margin:2px 0 6px;font-size:14px}
 .kind{color:var(--muted);font-size:12px}code{font-size:12px}
 @media print{nav.toc{display:none}a{color:inherit}}
@@ -90,12 +106,22 @@ def _status(item: ClusterItem) -> str:
     )
 
 
-def _cluster(item: ClusterItem) -> str:
-    refs = _refs(item.supports) + _refs(item.refutes, "refutes")
+def reason_text(item: ClusterItem, cap: int = 320) -> str:
+    """Why a statement has its status, with the origins the reason does not name; a long
+    list of origins is cut at `cap` characters (the notes name them all)."""
     reason = item.reason
     missing = [o for o in item.origins if o not in reason]
     if missing:
         reason += (" " if reason else "") + "Origins: " + "; ".join(missing) + "."
+    if len(reason) <= cap:
+        return reason
+    cut = reason.rfind("; ", 0, cap)
+    return reason[: cut if cut > cap // 2 else cap].rstrip() + " …"
+
+
+def _cluster(item: ClusterItem) -> str:
+    refs = _refs(item.supports) + _refs(item.refutes, "refutes")
+    reason = reason_text(item)
     return (
         f'<li id="k-{_e(item.id)}">{_status(item)}<span class="prop">{_e(item.proposition)}</span>'
         f'<sup class="refs">{refs}</sup><span class="reason">{_e(reason)}'
@@ -104,18 +130,27 @@ def _cluster(item: ClusterItem) -> str:
     )
 
 
-def _clusters(section: Section, empty: str) -> str:
+def _more(section: Section, key: str, what: str = "") -> str:
+    """'and N more', linking to the full list in the appendix."""
+    if not section.more:
+        return ""
+    anchor = APPENDIX[key][0]
+    label = f"and {section.more} more" + (f" {_e(what)}" if what else "")
+    return f'<p class="more"><a href="#{anchor}">{label}</a> in the appendix.</p>'
+
+
+def _clusters(section: Section, empty: str, key: str) -> str:
     if not section.items:
         return f'<p class="more">{_e(empty)}</p>'
     body = "".join(_cluster(i) for i in section.items)
-    more = f'<p class="more">and {section.more} more not shown.</p>' if section.more else ""
-    return f'<ul class="clusters">{body}</ul>{more}'
+    return f'<ul class="clusters">{body}</ul>{_more(section, key)}'
 
 
-def _svg(spec: dict[str, Any] | None, prefix: str, caption: str) -> str:
+def _svg(spec: dict[str, Any] | None, prefix: str, caption: str, *, titles: bool = False) -> str:
     if not spec:
         return ""
     svg = charts.prefix_ids(charts.render_svg(spec), prefix)
+    svg = add_titles(svg) if titles else svg
     return f'<figure class="chart" id="{_e(prefix)}">{svg}<figcaption>{_e(caption)}</figcaption></figure>'
 
 
@@ -148,24 +183,68 @@ def _summary(b: Brief) -> str:
         f"holding {s['claims']} attributed claims from {s['origins']} independent origins. They group into "
         f"{s['clusters']} statements: " + (", ".join(parts) if parts else "none") + ".</p>"
     )
-    return html
+    return html + '<div class="first">' + _latest(b) + _headline(b) + "</div>"
+
+
+def _word(status: str | None, empty: str) -> str:
+    return _e(STATUS_WORDS.get(status or "", status or empty))
+
+
+def _latest(b: Brief) -> str:
+    """The statements that changed most recently, by the story's time."""
+    head = '<div id="what-changed"><h3>What changed last</h3>'
+    if not b.latest:
+        return head + '<p class="more">No status changes.</p></div>'
+    lis = "".join(
+        f'<li><time>{_e(x["when"])}</time> <a href="#k-{_e(x["cluster"])}">{_e(x["proposition"])}</a>: '
+        f"{_word(x['before'], 'new')} → <b>{_word(x['after'], 'gone')}</b></li>"
+        for x in b.latest
+    )
+    clock = "the publication date of the report behind each change" if b.clock == "published" else "ingest time"
+    return head + f'<ul>{lis}</ul><p class="more">By {clock}.</p></div>'
+
+
+def _headline(b: Brief) -> str:
+    """Competing figures for the main counts: each source's latest value, side by side."""
+    head = '<div id="competing-figures"><h3>Competing figures</h3>'
+    if not b.headline:
+        return head + '<p class="more">No count is given differently by two sources.</p></div>'
+    lis = "".join(
+        f"<li>{_e(g['category'].replace('_', ' '))}, {_e(g['what'])}: "
+        + " · ".join(
+            f'<span class="vs"><a href="#n{r["note"]}"><b>{_e(r["value"])}</b></a> {_e(r["origin"])}'
+            f"{' (' + _e(r['as_of']) + ')' if r.get('as_of') else ''}</span>"
+            for r in g["rows"]
+        )
+        + "</li>"
+        for g in b.headline
+    )
+    return head + f"<ul>{lis}</ul></div>"
+
+
+def _figure_table(rows: list[FigureRow]) -> str:
+    body = "".join(
+        f'<tr><td class="num"><a href="#n{r.note}">{_e(r.value)}</a></td><td>{_e((r.qualifier or "").replace("_", " "))}</td>'
+        f"<td>{_e(r.what)}</td><td>{_e(r.as_of or '')}</td><td>{_e(r.according_to)}</td>"
+        f'<td><a href="#doc-{_e(r.doc)}">{_e(r.outlet or r.doc)}</a></td></tr>'
+        for r in rows
+    )
+    return (
+        "<table><thead><tr><th>value</th><th>qualifier</th><th>what</th><th>as of</th><th>according to</th>"
+        f"<th>report</th></tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _figures(b: Brief) -> str:
     out = []
+    more = sum(sec.more for sec in b.figures.values())
     for cat, sec in b.figures.items():
-        rows = "".join(
-            f'<tr><td class="num"><a href="#n{r.note}">{_e(r.value)}</a></td><td>{_e((r.qualifier or "").replace("_", " "))}</td>'
-            f"<td>{_e(r.what)}</td><td>{_e(r.as_of or '')}</td><td>{_e(r.according_to)}</td>"
-            f'<td><a href="#doc-{_e(r.doc)}">{_e(r.outlet or r.doc)}</a></td></tr>'
-            for r in sec.items
-        )
-        more = f'<p class="more">and {sec.more} more {_e(cat)} figures not shown.</p>' if sec.more else ""
-        out.append(
-            f'<h3 id="fig-{_e(cat)}">{_e(cat.replace("_", " ").capitalize())}</h3><table><thead><tr><th>value</th>'
-            f"<th>qualifier</th><th>what</th><th>as of</th><th>according to</th><th>report</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>{more}"
-        )
+        if sec.items:
+            out.append(
+                f'<h3 id="fig-{_e(cat)}">{_e(cat.replace("_", " ").capitalize())}</h3>{_figure_table(sec.items)}'
+            )
+    if more:
+        out.append(_more(Section(items=[], more=more), "figures", "figures"))
     if not out:
         out.append('<p class="more">No figures in these reports.</p>')
     for i, s in enumerate(b.series):
@@ -193,14 +272,24 @@ def _places(b: Brief) -> str:
     figure = _svg(
         places_map_spec(b.places),
         "map",
-        "Places mentioned, sized by mentions and coloured by country. "
-        "Basemap: Natural Earth (public domain), shipped with crosscheck.",
+        "Places mentioned, sized by mentions and coloured by country; the view is fitted to the story's region, "
+        "a world inset shows places on other continents. The most mentioned places are labelled where a label "
+        "fits; hover a dot for its name. Basemap: Natural Earth (public domain), shipped with crosscheck.",
+        titles=True,
     )
+    n = b.places_listed
+    rest = Section(items=[], more=max(0, len(b.places) - n))
+    return figure + _place_table(b.places[:n]) + _more(rest, "places", "places")
+
+
+def _place_table(places: list[dict[str, Any]]) -> str:
     rows = "".join(
         f'<tr><td>{_e(p["name"])}</td><td>{_e(p["country"])}</td><td class="num">{int(p["mentions"])}</td></tr>'
-        for p in b.places[:15]
+        for p in places
     )
-    return f"{figure}<table><thead><tr><th>place</th><th>country</th><th>mentions</th></tr></thead><tbody>{rows}</tbody></table>"
+    return (
+        f"<table><thead><tr><th>place</th><th>country</th><th>mentions</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 
 
 def _actors(b: Brief) -> str:
@@ -226,40 +315,49 @@ def _actors(b: Brief) -> str:
     return "".join(out) or '<p class="more">No actors found.</p>'
 
 
-def _timeline(b: Brief) -> str:
-    items = b.timeline.items
-    if not items:
-        return '<p class="more">No dated events or claims.</p>'
-    points = timeline_points(b)
-    spec = charts.timeline_spec(points) if points else None
+def _timeline_list(items: list[TimelineItem]) -> str:
     lis = "".join(
         f"<li><b>{_e(t.start)}{'–' + _e(t.end) if t.end and t.end != t.start else ''}</b> "
         f"{'<span class=kind>' + _e(t.event_type) + '</span> ' if t.event_type else ''}{_e(t.text)} "
         f'<span class="kind">({_e(t.when or "")}; {_e(t.source)})</span><sup class="refs">{_refs([t.note])}</sup></li>'
         for t in items
     )
-    more = f'<p class="more">and {b.timeline.more} more dated claims.</p>' if b.timeline.more else ""
-    return (
-        _svg(spec, "timeline-chart", "Dated events and claims by PLOVER event type.")
-        + f'<ol class="timeline">{lis}</ol>{more}'
-    )
+    return f'<ol class="timeline">{lis}</ol>'
 
 
-def timeline_points(b: Brief, days_before: int = 90) -> list[dict[str, Any]]:
-    """Timeline items for the chart: background dated long before the first report (a war
-    years ago) stays in the list but would squash the chart, so it is left out of it."""
-    first = b.summary.get("first")
-    cutoff = (date.fromisoformat(first) - timedelta(days=days_before)).isoformat() if first else ""
+def _timeline(b: Brief) -> str:
+    out = []
+    if b.timeline.items:
+        points = timeline_points(b)
+        spec = charts.timeline_spec(points) if points else None
+        out.append(
+            _svg(spec, "timeline-chart", "Dated events and claims in the reports' window, by PLOVER event type.")
+        )
+        out.append(_timeline_list(b.timeline.items) + _more(b.timeline, "timeline", "dated events"))
+    else:
+        out.append('<p class="more">No dated events or claims in the reports\' window.</p>')
+    if b.background.items:
+        out.append(
+            '<h3 id="background">Background</h3><p class="more">Dates the reports mention from outside their own '
+            "window (history, earlier events).</p>"
+            + _timeline_list(b.background.items)
+            + _more(b.background, "background")
+        )
+    return "".join(out)
+
+
+def timeline_points(b: Brief) -> list[dict[str, Any]]:
+    """Every event of the reports' window for the chart (those listed and those in the
+    appendix); background dates are not drawn."""
     return [
         {"start": t.start, "end": t.end, "event_type": t.event_type, "note": t.note, "text": t.text}
-        for t in b.timeline.items
-        if (t.end or t.start) >= cutoff
+        for t in [*b.timeline.items, *b.timeline.rest]
     ]
 
 
-def _sources(b: Brief) -> str:
+def _source_table(sources: list[SourceItem]) -> str:
     rows = []
-    for s in b.sources:
+    for s in sources:
         url = f'<a href="{_e(s.url)}" rel="noopener noreferrer nofollow">{_e(s.url)}</a>' if s.url else ""
         statuses = ", ".join(f"{n} {_e(STATUS_WORDS.get(k, k))}" for k, n in sorted(s.statuses.items()))
         what = f"{s.claims} claims, {s.figures} figures" + (
@@ -276,6 +374,48 @@ def _sources(b: Brief) -> str:
         "<table><thead><tr><th>outlet</th><th>date</th><th>report</th><th>contributed</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def _sources(b: Brief) -> str:
+    rest = Section(items=[], more=len(b.sources) - b.sources_shown)
+    return (
+        '<p class="more">The reports that weigh most: statements they take part in, then figures.</p>'
+        + _source_table(b.sources[: b.sources_shown])
+        + _more(rest, "sources", "reports")
+    )
+
+
+def _appendix(b: Brief) -> str:
+    """Every list in full, folded away (a link to an anchor inside opens it)."""
+    parts = []
+
+    def block(key: str, body: str) -> None:
+        anchor, title = APPENDIX[key]
+        parts.append(f'<h3 id="{anchor}">{_e(title)}</h3>{body}')
+
+    for key, sec in (
+        ("corroborated", b.corroborated),
+        ("single-source", b.single_source),
+        ("unattributed", b.unattributed),
+        ("contested", b.contested),
+        ("no-comment", b.no_comment),
+    ):
+        if sec.rest:
+            block(key, '<ul class="clusters">' + "".join(_cluster(i) for i in sec.rest) + "</ul>")
+    rest_figures = [r for sec in b.figures.values() for r in sec.rest]
+    if rest_figures:
+        block("figures", _figure_table(rest_figures))
+    if len(b.places) > b.places_listed:
+        block("places", _place_table(b.places[b.places_listed :]))
+    if b.timeline.rest:
+        block("timeline", _timeline_list(b.timeline.rest))
+    if b.background.rest:
+        block("background", _timeline_list(b.background.rest))
+    if len(b.sources) > b.sources_shown:
+        block("sources", _source_table(b.sources[b.sources_shown :]))
+    if not parts:
+        return '<p class="more">Every list is shown in full above.</p>'
+    return f'<details id="appendix-lists"><summary>Show the full lists</summary>{"".join(parts)}</details>'
 
 
 def _note(n: Note) -> str:
@@ -305,21 +445,25 @@ def render_html(b: Brief) -> str:
     """The brief as one HTML document (a string)."""
     scope = " · ".join(x for x in (f"topic: {b.topic}" if b.topic else "", f"since {b.since}" if b.since else "") if x)
     toc = "".join(f'<a href="#{i}">{_e(t)}</a>' for i, t in SECTIONS)
-    single = _clusters(b.single_source, "Nothing rests on a single named origin.")
+    single = _clusters(b.single_source, "Nothing rests on a single named origin.", "single-source")
     if b.unattributed.items:
-        single += "<h3>Stated by outlets without a source</h3>" + _clusters(b.unattributed, "")
+        single += "<h3>Stated by outlets without a source</h3>" + _clusters(b.unattributed, "", "unattributed")
     body = {
         "summary": _summary(b),
-        "corroborated": _clusters(b.corroborated, "Nothing is supported by two or more independent origins yet."),
+        "corroborated": _clusters(
+            b.corroborated, "Nothing is supported by two or more independent origins yet.", "corroborated"
+        ),
         "single-source": single,
-        "contested": _clusters(b.contested, "Nothing is contested or denied."),
-        "no-comment": _clusters(b.no_comment, "No report says that someone declined to comment."),
+        "contested": _clusters(b.contested, "Nothing is contested or denied.", "contested"),
+        "no-comment": _clusters(b.no_comment, "No report says that someone declined to comment.", "no-comment"),
         "figures": _figures(b),
         "places": _places(b),
         "actors": _actors(b),
         "timeline": _timeline(b),
         "sources": _sources(b),
-        "notes": '<ol class="notes">' + "".join(_note(n) for n in b.notes) + "</ol>",
+        "appendix": _appendix(b),
+        "notes": f'<details id="notes-list"><summary>Show the {len(b.notes)} sentences behind every number and status</summary>'
+        '<ol class="notes">' + "".join(_note(n) for n in b.notes) + "</ol></details>",
     }
     sections = "".join(f'<section id="{i}"><h2>{_e(t)}</h2>{body[i]}</section>' for i, t in SECTIONS)
     return (

@@ -20,16 +20,36 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Limits:
-    """How much the brief shows; the rest is counted, not listed."""
+    """How much the brief shows in each section; the rest goes to the appendix."""
 
-    clusters: int = 12
-    figures: int = 20
-    series_charts: int = 8
-    actors: int = 8
-    actor_claims: int = 5
-    timeline: int = 40
+    clusters: int = 8
+    figures: int = 8
+    series_charts: int = 3
+    actors: int = 5
+    actor_claims: int = 3
+    timeline: int = 8
     places: int = 80
+    places_listed: int = 8
+    sources: int = 8
+    background: int = 5
+    latest: int = 5
     graph_nodes: int = 30
+
+    @classmethod
+    def per_section(cls, n: int) -> Limits:
+        """At most `n` items in every section (`brief --limit`)."""
+        n = max(1, n)
+        return cls(
+            clusters=n,
+            figures=n,
+            actors=min(n, 5),
+            actor_claims=min(n, 3),
+            timeline=n,
+            places_listed=n,
+            sources=n,
+            background=min(n, 5),
+            latest=min(n, 5),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,10 +88,11 @@ class ClusterItem:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Section:
-    """A list of items with how many more were left out."""
+    """A list of items with how many more were left out; `rest` holds those, for the appendix."""
 
     items: list[Any]
     more: int = 0
+    rest: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,3 +167,9 @@ class Brief:
     timeline: Section
     sources: list[SourceItem]
     notes: list[Note] = field(default_factory=list)
+    latest: list[dict[str, Any]] = field(default_factory=list)
+    headline: list[dict[str, Any]] = field(default_factory=list)
+    background: Section = field(default_factory=lambda: Section(items=[]))
+    sources_shown: int = 0
+    places_listed: int = 8
+    clock: str = "published"

@@ -60,18 +60,14 @@ def series_chart(series: dict[str, Any], index: int) -> Markup:
 
 
 def places_map(places: list[dict[str, Any]]) -> Markup:
-    """The places on the vendored world map; each dot links to the place's row (`#p-N`)."""
+    """The places on the vendored world map, fitted like the brief's (`report.map`); each dot
+    links to the place's row (`#p-N`) and names the place on hover."""
     try:
-        from crosscheck.report.map import places_map_spec
+        from crosscheck.report.map import add_titles, places_map_spec
 
-        spec = places_map_spec(places, width=900, height=440)
+        spec = places_map_spec([p | {"href": f"#p-{i}"} for i, p in enumerate(places)], width=900, height=440)
         if spec is None:
             return map_svg(places)
-        located = [i for i, p in enumerate(places) if p.get("lat") is not None and p.get("lon") is not None]
-        points = spec["layer"][1]["data"]["values"]
-        for row, i in zip(points, located, strict=False):
-            row["href"] = f"#p-{i}"
-        spec["layer"][1]["encoding"]["href"] = {"field": "href"}
-        return Markup(_render(spec, "map-"))  # noqa: S704 - SVG from our own spec
+        return Markup(add_titles(_render(spec, "map-")))  # noqa: S704 - SVG from our own spec
     except Exception:
         return map_svg(places)

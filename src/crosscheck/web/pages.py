@@ -173,14 +173,25 @@ def search(request: Request, ledger: Read, q: Annotated[str, Query(max_length=20
 
 
 @router.get("/changes")
-def changes(request: Request, ledger: Read, since: Annotated[str, Query(max_length=40)] = "7d") -> Response:
+def changes(
+    request: Request,
+    ledger: Read,
+    since: Annotated[str, Query(max_length=40)] = "7d",
+    by: Annotated[str, Query(max_length=12)] = "published",
+) -> Response:
     message = None
     try:
-        ch = queries.changes_since(ledger, since, every=True)
+        ch = queries.changes_since(ledger, since, every=True, by=by)
     except queries.NotFound as exc:
         ch, message = {"statuses": [], "figures": [], "corrections": []}, str(exc)
     return page(
-        request, "changes.html", ch=ch, since=since, message=message, judgements=queries.list_judgements(ledger)[:50]
+        request,
+        "changes.html",
+        ch=ch,
+        since=since,
+        by=by if by in queries.CHANGE_CLOCKS else "published",
+        message=message,
+        judgements=queries.list_judgements(ledger)[:50],
     )
 
 

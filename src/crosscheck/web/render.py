@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -153,32 +154,51 @@ def line_chart(points: Sequence[tuple[str, float]], *, width: int = 320, height:
     return Markup("").join(parts)
 
 
-def map_svg(
-    places: Sequence[dict[str, object]], *, width: int = 720, height: int = 360, basemap: Markup | None = None
-) -> Markup:
-    """Places as dots on an equirectangular map (with `basemap` paths when given), each dot
-    linking to the claims that mention the place."""
+def map_svg(places: Sequence[dict[str, object]], *, width: int = 720, height: int = 360) -> Markup:
+    """Places as dots in the frame `report.map.fit_frame` fits to them (the brief's projection),
+    the fallback when the basemap cannot be drawn; each dot links to the claims that mention
+    the place and names it on hover, and the labels that fit without colliding are drawn."""
+    from crosscheck.report.map import fit_frame, place_labels
+
+    located: list[dict[str, Any]] = [
+        {
+            "p": p,
+            "name": str(p.get("name")),
+            "lat": float(lat),
+            "lon": float(lon),
+            "mentions": _count(p.get("mentions")),
+        }
+        for p in places
+        if isinstance(lat := p.get("lat"), int | float) and isinstance(lon := p.get("lon"), int | float)
+    ]
     parts = [Markup(f'<svg class="map" viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="map">')]
     parts.append(Markup(f'<rect width="{width}" height="{height}" class="sea"/>'))
-    if basemap is not None:
-        parts.append(basemap)
-    for meridian in range(-180, 181, 30):
-        x = (meridian + 180) / 360 * width
-        parts.append(Markup(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" class="grat"/>'))
-    for parallel in range(-90, 91, 30):
-        y = (90 - parallel) / 180 * height
-        parts.append(Markup(f'<line x1="0" y1="{y:.1f}" x2="{width}" y2="{y:.1f}" class="grat"/>'))
-    for p in places:
-        lat, lon = p.get("lat"), p.get("lon")
-        if not isinstance(lat, int | float) or not isinstance(lon, int | float):
-            continue
-        x, y = (lon + 180) / 360 * width, (90 - lat) / 180 * height
-        mentions = p.get("mentions")
-        radius = 2 + min(math.sqrt(float(mentions if isinstance(mentions, int) else 1)), 8)
-        href = f"/places/{quote(str(p['id']), safe='')}"
+    if not located:
+        return Markup("").join([*parts, Markup("</svg>")])
+    frame = fit_frame(located, width, height)
+    most = max(p["mentions"] for p in located)
+    for q in located:
+        x, y = frame.project(q["lon"], q["lat"])
+        radius = 2 + min(math.sqrt(q["mentions"]), 8)
+        href = f"/places/{quote(str(_place_id(q)), safe='')}"
         parts.append(
             Markup(f'<a href="{escape(href)}"><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" class="place"><title>')
         )
-        parts.append(escape(f"{p.get('name')} ({mentions} mentions)") + Markup("</title></circle></a>"))
+        parts.append(escape(f"{q['name']} ({q['mentions']} mentions)") + Markup("</title></circle></a>"))
+    for label in place_labels(located, frame, most):
+        parts.append(
+            Markup(f'<text x="{label["x"]:.1f}" y="{label["y"]:.1f}" class="label" text-anchor="middle" dy="0.35em">')
+            + escape(label["name"])
+            + Markup("</text>")
+        )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
+
+
+def _place_id(q: dict[str, Any]) -> object:
+    place: dict[str, object] = q["p"]
+    return place.get("id")
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and value > 0 else 1
