@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from crosscheck.errors import CrosscheckError
+from crosscheck.errors import CrosscheckError, ReadOnlyLedger
 from crosscheck.ledger import Ledger
 from crosscheck.output import console, err_console, print_rows
 
@@ -180,13 +180,17 @@ def check() -> None:
     """Check the ledger: SQLite integrity and crosscheck's own invariants."""
     from crosscheck.ledger.check import check_ledger
 
-    with _open() as ledger:
+    try:
+        ledger = _open()
+    except ReadOnlyLedger:
+        ledger = _open(readonly=True)
+    with ledger:
         problems = check_ledger(ledger)
     for problem in problems:
         err_console.print(escape(problem))
     if problems:
         raise _fail(f"{len(problems)} problems found", 3)
-    console.print("ok")
+    console.print("ok (read-only ledger: the full-text index was not checked)" if ledger.readonly else "ok")
 
 
 def main() -> None:
