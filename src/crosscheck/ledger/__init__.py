@@ -307,7 +307,7 @@ def _check_file(target: Path, readonly: bool) -> None:
     bits are honoured even for root, who could write anyway."""
     folder = target.absolute().parent
     if not folder.is_dir():
-        raise LedgerError(f"{target}: directory {folder} does not exist")
+        raise LedgerError(f"{target}: directory {target.parent} does not exist")
     if target.is_dir():
         raise LedgerError(f"{target}: is a directory, not a ledger file")
     exists = target.exists()
