@@ -70,7 +70,7 @@ def _alone(document: Document, watchlist: str | None, on_part: OnPart | None) ->
 def _analyses(documents: Sequence[Document], watchlist: str | None, on_part: OnPart | None) -> Iterator[Analysis]:
     """The analysis of each document in order, its parts run through the pipeline in batches."""
     from crosscheck.nlp.convert import to_analysis
-    from crosscheck.nlp.pipeline import ANALYSER_VERSION, chunk_bound, process, split_points
+    from crosscheck.nlp.pipeline import ANALYSER_VERSION, BATCH, chunk_bound, process, split_points
 
     bound = chunk_bound()
     plans = [split_points(d.text, bound) for d in documents]
@@ -81,7 +81,8 @@ def _analyses(documents: Sequence[Document], watchlist: str | None, on_part: OnP
             for start, stop in parts:
                 yield document.text[start:stop], meta
 
-    docs = process(items())
+    # Parts of a long report go one at a time: progress shows per part and memory stays bounded.
+    docs = process(items(), batch_size=1 if any(len(parts) > 1 for parts in plans) else BATCH)
     for document, parts in zip(documents, plans, strict=True):
         published = published_date(document.published)
         pieces: list[tuple[int, Analysis]] = []
