@@ -131,6 +131,9 @@ class Ledger:
         """Store a document with its analysis, and resolve it against the ledger, in one
         transaction. The same text twice is one document; a near copy is linked with
         `duplicate_of`."""
+        existing = self.has_sha(document.sha256)
+        if existing:
+            return AddResult("exists", existing)
         own = shingles(document.text)
         keys = band_keys(signature(own))
         with self.transaction():
@@ -327,22 +330,27 @@ def _check_file(target: Path, readonly: bool) -> None:
 def _connect(target: Path, readonly: bool) -> sqlite3.Connection:
     if readonly:
         uri = f"file:{quote(str(target.absolute()))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.OperationalError:
+            conn.close()
             if os.access(target.absolute().parent, os.W_OK):
                 raise
             # A read-only folder without the WAL's shared-memory file: nobody can be writing.
             conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=30, check_same_thread=False)
     else:
         conn = sqlite3.connect(str(target), timeout=30, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys = ON")
-    if not readonly:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
     return conn
 
 
@@ -354,9 +362,11 @@ def _create(target: Path) -> None:
     try:
         try:
             conn = _connect(tmp, False)
-            Ledger(conn, str(target))._migrate(False)
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.close()
+            try:
+                Ledger(conn, str(target))._migrate(False)
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
         except sqlite3.DatabaseError as exc:
             raise storage_error(str(target), exc) from None
         try:
