@@ -62,6 +62,8 @@ def section_analysis(ctx: Any) -> dict[str, Any]:
     start = time.perf_counter()
     records = 0
     for _doc, analysis in analyse_documents(docs):
+        if isinstance(analysis, Exception):
+            raise analysis
         records += len(analysis.claims) + len(analysis.entities) + len(analysis.figures)
     seconds = time.perf_counter() - start
     return {

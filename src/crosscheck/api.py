@@ -102,23 +102,35 @@ def _prepare(ledger: Ledger, draft: Draft, summary: AddSummary, emit: Event) -> 
 def _store(
     ledger: Ledger, documents: list[Document], summary: AddSummary, emit: Event, analyse: bool, watchlist: str | None
 ) -> None:
+    """Store each document as soon as its analysis is done. A report whose analysis fails is
+    stored without one (for `reanalyse`), and reported."""
     if not documents:
         return
     if analyse:
         from crosscheck.analyse import analyse_documents
 
-        pairs: list[tuple[Document, Analysis | None]] = list(analyse_documents(documents, watchlist=watchlist))
+        pairs: Iterable[tuple[Document, Analysis | Exception | None]] = analyse_documents(
+            documents, watchlist=watchlist, on_part=lambda d, done, total: emit("part", (d, done, total))
+        )
     else:
         pairs = [(d, None) for d in documents]
     for document, analysis in pairs:
-        result = ledger.add(document, analysis=analysis)
+        failure = analysis if isinstance(analysis, Exception) else None
+        result = ledger.add(document, analysis=analysis if isinstance(analysis, Analysis) else None)
         if result.status == "added":
             summary.added += 1
             summary.docs.append(result.doc)
             summary.near_duplicates += bool(result.duplicate_of)
         else:
             summary.duplicates += 1
+        if failure is not None and result.status == "added":
+            _failed(summary, f"{document.origin}: {_analysis_failed(failure)}; stored without analysis", emit)
         emit("document", result)
+
+
+def _analysis_failed(exc: Exception) -> str:
+    first = (str(exc).splitlines() or [""])[0]
+    return f"analysis failed ({type(exc).__name__}: {first})"
 
 
 def reanalyse(
@@ -132,7 +144,15 @@ def reanalyse(
     stale = ledger.documents_to_analyse(ANALYSER_VERSION if only_stale else None)
     done = 0
     for start in range(0, len(stale), BATCH):
-        for document, analysis in analyse_documents(stale[start : start + BATCH], watchlist=watchlist):
+        results = analyse_documents(
+            stale[start : start + BATCH],
+            watchlist=watchlist,
+            on_part=lambda d, n, total: emit("part", (d, n, total)),
+        )
+        for document, analysis in results:
+            if isinstance(analysis, Exception):
+                emit("error", f"{document.origin}: {_analysis_failed(analysis)}; its records are unchanged")
+                continue
             ledger.replace_analysis(analysis)
             done += 1
             emit("document", document.id)

@@ -5,21 +5,25 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from crosscheck.errors import CrosscheckError
+from crosscheck.errors import CrosscheckError, ReadOnlyLedger
 from crosscheck.ledger import Ledger
 from crosscheck.output import console, err_console, print_rows
+
+if TYPE_CHECKING:
+    from crosscheck.records import Document
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn news reports into an evidence ledger.")
 
 State = dict[str, str]
 _state: State = {}
 
+PLAIN_EVERY = 100  # without a terminal, `add` prints a progress line every so many reports
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
 
 
@@ -84,6 +88,8 @@ def add(
         ) as progress,
     ):
         task = progress.add_task("adding", total=None)
+        plain = not sys.stderr.isatty()  # no bar: a plain line now and then for long runs
+        stored = [0]
 
         def on_event(kind: str, payload: object) -> None:
             if kind == "error":
@@ -92,8 +98,17 @@ def add(
                 progress.console.print(f"warning: {escape(str(payload))}")
             elif kind == "skipped" and getattr(payload, "warn", False):
                 progress.console.print(f"skipped: {escape(payload.path)}: {escape(payload.reason)}")  # type: ignore[attr-defined]
+            elif kind == "part":
+                document, done, total = cast("tuple[Document, int, int]", payload)
+                name = escape(document.origin)
+                progress.update(task, description=f"analysing {name} (part {done}/{total})")
+                if plain:
+                    err_console.print(f"crosscheck: analysing {name}: part {done} of {total} done")
             elif kind == "document":
-                progress.advance(task)
+                progress.update(task, advance=1, description="adding")
+                stored[0] += 1
+                if plain and stored[0] % PLAIN_EVERY == 0:
+                    err_console.print(f"crosscheck: {stored[0]} reports done")
                 if getattr(payload, "status", "") == "exists":
                     progress.console.print(f"{payload.doc}: already in the ledger")  # type: ignore[attr-defined]
 
@@ -184,13 +199,17 @@ def check() -> None:
     """Check the ledger: SQLite integrity and crosscheck's own invariants."""
     from crosscheck.ledger.check import check_ledger
 
-    with _open() as ledger:
+    try:
+        ledger = _open()
+    except ReadOnlyLedger:
+        ledger = _open(readonly=True)
+    with ledger:
         problems = check_ledger(ledger)
     for problem in problems:
         err_console.print(escape(problem))
     if problems:
         raise _fail(f"{len(problems)} problems found", 3)
-    console.print("ok")
+    console.print("ok (read-only ledger: the full-text index was not checked)" if ledger.readonly else "ok")
 
 
 def main() -> None:

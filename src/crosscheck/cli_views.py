@@ -85,10 +85,19 @@ def reanalyse(
     from crosscheck.api import reanalyse as run
     from crosscheck.ledger.corrections import reapply
 
+    failed: list[str] = []
+
+    def on_event(kind: str, payload: object) -> None:
+        if kind == "error":
+            failed.append(str(payload))
+            err_console.print(f"error: {escape(str(payload))}")
+
     with _errors(), _open() as ledger:
-        done = run(ledger, only_stale=stale, watchlist=watchlist)
+        done = run(ledger, only_stale=stale, watchlist=watchlist, on_event=on_event)
         again = reapply(ledger)
     console.print(f"re-analysed {done} documents; {again} corrections re-applied")
+    if failed:
+        raise typer.Exit(1)
 
 
 # -- entities and places ---------------------------------------------------------------------

@@ -4,7 +4,8 @@
     ├── InputError            a source could not be read as a report
     │   ├── FetchError        a URL could not be fetched (refused, unreachable, too large)
     │   └── UnsupportedInput  a file of a kind crosscheck does not read
-    └── LedgerError           the ledger file cannot be opened or is inconsistent
+    └── LedgerError           the ledger file cannot be opened, written, or is inconsistent
+        ├── ReadOnlyLedger    the ledger (or its folder) cannot be written
         └── SchemaError       the ledger was written by a newer crosscheck
 
 The CLI prints `str(error)` on one line and maps the class to an exit code.
@@ -17,6 +18,7 @@ __all__ = [
     "FetchError",
     "InputError",
     "LedgerError",
+    "ReadOnlyLedger",
     "SchemaError",
     "UnsupportedInput",
 ]
@@ -49,6 +51,10 @@ class LedgerError(CrosscheckError):
     """The ledger cannot be opened or fails its checks."""
 
     exit_code = 3
+
+
+class ReadOnlyLedger(LedgerError):
+    """The ledger file or its folder is write-protected: only reading commands can use it."""
 
 
 class SchemaError(LedgerError):

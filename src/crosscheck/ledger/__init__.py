@@ -7,18 +7,22 @@ one transaction, so a process killed at any moment leaves a ledger that opens, p
 
 from __future__ import annotations
 
+import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
-from crosscheck.errors import LedgerError, SchemaError
+from crosscheck.errors import LedgerError, ReadOnlyLedger, SchemaError
 from crosscheck.ingest.dedup import band_keys, is_near_duplicate, shingles, signature
 from crosscheck.ledger.schema import MIGRATIONS
 from crosscheck.records import Analysis, Document
 
-__all__ = ["AddResult", "Ledger"]
+__all__ = ["AddResult", "Ledger", "storage_error"]
 
 SCHEMA_NAMES = [name for name, _ in MIGRATIONS]
 
@@ -39,41 +43,44 @@ def _now() -> str:
 class Ledger:
     """An open ledger file."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str, *, readonly: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.readonly = readonly
 
     # -- opening -------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Ledger:
-        """Open (creating if needed) the ledger at `path` and apply pending migrations."""
+        """Open (creating if needed) the ledger at `path` and apply pending migrations.
+        A fault of the storage (read-only file or folder, full disk, empty or foreign file) is a
+        `LedgerError` naming the file; a write-protected ledger is refused for writing."""
         target = Path(path)
         if str(path) != ":memory:":
-            if not target.parent.exists():
-                raise LedgerError(f"{path}: directory {target.parent} does not exist")
-            if target.is_dir():
-                raise LedgerError(f"{path}: is a directory, not a ledger file")
+            try:
+                _check_file(target, readonly)
+                if not readonly and not target.exists():
+                    _create(target)
+            except OSError as exc:
+                raise LedgerError(f"{path}: {exc.strerror or exc}") from None
         try:
-            if readonly:
-                conn = sqlite3.connect(f"file:{target}?mode=ro", uri=True, timeout=30, check_same_thread=False)
-            else:
-                conn = sqlite3.connect(str(target), timeout=30, isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA foreign_keys = ON")
-            if not readonly:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn = _connect(target, readonly)
         except sqlite3.DatabaseError as exc:
-            raise LedgerError(f"{path}: not a crosscheck ledger ({exc})") from None
-        ledger = cls(conn, str(path))
-        ledger._migrate(readonly)
+            raise storage_error(str(path), exc) from None
+        ledger = cls(conn, str(path), readonly=readonly)
+        try:
+            ledger._migrate(readonly)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise storage_error(str(path), exc) from None
+        except LedgerError:
+            conn.close()
+            raise
         return ledger
 
     def _migrate(self, readonly: bool) -> None:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if tables and "_migrations" not in tables:
+        if (tables or readonly) and "_migrations" not in tables:
             raise LedgerError(f"{self.path}: an SQLite file, but not a crosscheck ledger")
         if not readonly:
             self.conn.execute(
@@ -95,6 +102,8 @@ class Ledger:
             if name in applied:
                 continue
             with self.transaction():
+                if self.conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                    continue  # another process applied it meanwhile
                 for statement in _statements(sql):
                     self.conn.execute(statement)
                 self.conn.execute("INSERT INTO _migrations VALUES (?, ?)", (name, _now()))
@@ -110,7 +119,7 @@ class Ledger:
 
     def transaction(self) -> _Transaction:
         """A context manager for one atomic write."""
-        return _Transaction(self.conn)
+        return _Transaction(self.conn, self.path)
 
     # -- documents -----------------------------------------------------------------------
 
@@ -127,8 +136,13 @@ class Ledger:
             return AddResult("exists", existing)
         own = shingles(document.text)
         keys = band_keys(signature(own))
-        duplicate_of = self._near_duplicate(own, keys)
         with self.transaction():
+            # The check and the insert are one step: a concurrent `add` of the same text waits
+            # for this transaction, then finds the document here.
+            existing = self.has_sha(document.sha256)
+            if existing:
+                return AddResult("exists", existing)
+            duplicate_of = self._near_duplicate(own, keys)
             self.conn.execute(
                 "INSERT INTO documents (id, sha256, text, origin, outlet, title, url, published, language,"
                 " author, duplicate_of, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -255,15 +269,126 @@ class Ledger:
 
 
 class _Transaction:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error; storage faults become a LedgerError."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
+        self.path = path
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise storage_error(self.path, exc) from None
         return self.conn
 
-    def __exit__(self, kind: object, *rest: object) -> None:
-        self.conn.execute("ROLLBACK" if kind else "COMMIT")
+    def __exit__(self, kind: object, error: object, *rest: object) -> None:
+        if kind is None:
+            try:
+                self.conn.execute("COMMIT")
+                return
+            except sqlite3.DatabaseError as exc:
+                error = exc
+        if self.conn.in_transaction:
+            with suppress(sqlite3.Error):  # SQLite may have rolled back already (a full disk can)
+                self.conn.execute("ROLLBACK")
+        if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.IntegrityError):
+            raise storage_error(self.path, error) from None
+
+
+def storage_error(path: str, exc: sqlite3.Error) -> LedgerError:
+    """One readable line for an SQLite fault of the ledger file at `path`."""
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    if name.startswith("SQLITE_READONLY") or "readonly" in str(exc):
+        return ReadOnlyLedger(f"{path}: the ledger cannot be written (read-only file, folder or disk)")
+    if name.startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+        return LedgerError(
+            f"{path}: cannot write the ledger: {exc} (is the disk full, or a file size limit reached?); "
+            "what was stored before is kept"
+        )
+    if name.startswith("SQLITE_CANTOPEN"):
+        return LedgerError(f"{path}: cannot open the ledger or create its journal beside it (check the folder)")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return LedgerError(f"{path}: the ledger is busy (another crosscheck is writing it); try again")
+    if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in str(exc):
+        return LedgerError(f"{path}: not a crosscheck ledger, or damaged ({exc})")
+    return LedgerError(f"{path}: {exc}")
+
+
+def _check_file(target: Path, readonly: bool) -> None:
+    """Refuse what cannot be a ledger, and (for writing) a write-protected file or folder. Write
+    bits are honoured even for root, who could write anyway."""
+    folder = target.absolute().parent
+    if not folder.is_dir():
+        raise LedgerError(f"{target}: directory {target.parent} does not exist")
+    if target.is_dir():
+        raise LedgerError(f"{target}: is a directory, not a ledger file")
+    exists = target.exists()
+    if exists and target.stat().st_size == 0:
+        raise LedgerError(f"{target}: an empty file (0 bytes), not a crosscheck ledger; remove it to start a new one")
+    if readonly:
+        if not exists:
+            raise LedgerError(f"{target}: no such ledger file")
+        return
+    if exists and (not os.access(target, os.W_OK) or not target.stat().st_mode & 0o222):
+        raise ReadOnlyLedger(f"{target}: the ledger file is read-only; only reading commands can use it")
+    if not os.access(folder, os.W_OK | os.X_OK) or not folder.stat().st_mode & 0o222:
+        what = "the ledger's journal" if exists else "a new ledger"
+        raise ReadOnlyLedger(f"{target}: folder {folder} is read-only, so crosscheck cannot write {what} there")
+
+
+def _connect(target: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        uri = f"file:{quote(str(target.absolute()))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()
+            if os.access(target.absolute().parent, os.W_OK):
+                raise
+            # A read-only folder without the WAL's shared-memory file: nobody can be writing.
+            conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=30, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(target), timeout=30, isolation_level=None, check_same_thread=False)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def _create(target: Path) -> None:
+    """Create a new ledger whole: build it under a temporary name beside `target`, then link it
+    into place, so a concurrent opener finds no ledger or a complete one (never 0 bytes)."""
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.new")
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+    try:
+        try:
+            conn = _connect(tmp, False)
+            try:
+                Ledger(conn, str(target))._migrate(False)
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            raise storage_error(str(target), exc) from None
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+        except OSError:  # no hard links on this file system
+            if not target.exists():
+                os.replace(tmp, target)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
 
 
 def _signed(key: int) -> int:
