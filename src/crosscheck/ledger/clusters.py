@@ -19,7 +19,7 @@ from functools import lru_cache
 from crosscheck.resolve.names import normalise
 from crosscheck.resolve.status import Member, Status, cluster_status
 
-__all__ = ["IN_HEADLINE", "actor_named", "actor_names", "recompute_cluster"]
+__all__ = ["COPIES", "IN_HEADLINE", "actor_named", "actor_names", "recompute_cluster"]
 
 _PRONOUN_OPENERS = frozenset({"they", "he", "she", "it", "this", "these", "those", "we", "i"})
 MIN_PROPOSITION_WORDS = 6
@@ -27,6 +27,12 @@ MIN_PROPOSITION_WORDS = 6
 # story, syndication) when it is at least this long: shorter ones ("The ministry declined to
 # comment.") are formulas that outlets write independently.
 MIN_COPIED_WORDS = 12
+# SQL: the documents that are copies of document ? or of which it is a copy (near-duplicates).
+COPIES = (
+    "WITH RECURSIVE copies(id) AS (SELECT ? UNION "
+    "SELECT d.id FROM documents d JOIN copies c ON d.duplicate_of = c.id UNION "
+    "SELECT d.duplicate_of FROM documents d JOIN copies c ON d.id = c.id WHERE d.duplicate_of IS NOT NULL)"
+)
 # SQL: true when a claim `c` of document `d` lies on the report's first line (its headline).
 IN_HEADLINE = "(c.start < instr(d.text || char(10), char(10)))"
 
@@ -102,8 +108,7 @@ def _as_first_copy(conn: sqlite3.Connection, doc: str, outlet: str, origin: str)
     """An outlet's origin in a syndicated copy, as the outlet of the group's first copy in the
     story's order (publication date, then id), not of whichever copy was added first."""
     first = conn.execute(
-        "SELECT o.outlet FROM documents d JOIN documents o ON o.id = coalesce(d.duplicate_of, d.id) "
-        "OR o.duplicate_of = coalesce(d.duplicate_of, d.id) WHERE d.id = ? AND o.outlet IS NOT NULL "
+        f"{COPIES} SELECT o.outlet FROM documents o JOIN copies c ON o.id = c.id WHERE o.outlet IS NOT NULL "
         "ORDER BY coalesce(o.published, '9999'), o.id LIMIT 1",
         (doc,),
     ).fetchone()

@@ -28,14 +28,17 @@ from crosscheck.resolve.clustering import average_linkage
 from crosscheck.resolve.similarity import REFUTE_THRESHOLD, THRESHOLD, ClaimFeatures, Similarity, similarity
 from crosscheck.resolve.stance import is_anaphoric, stance_of
 
-__all__ = ["EDGE_FLOOR", "base_stance", "recluster", "relative_stance", "store_edge"]
+__all__ = ["EDGE_FLOOR", "base_stance", "recluster", "relative_stance", "rescore_edges", "store_edge"]
 
 # Pairs scoring less than half a refutation's bar say nothing about each other and are not kept
 # (half, so that a pair whose score rises when actors are merged later is still there).
 EDGE_FLOOR = REFUTE_THRESHOLD / 2
 # Features that keep two claims apart whatever else they share (cannot-link constraints).
 APART = ("figures_conflict", "counts_differ", "event_dates_differ", "subjects_differ")
-MAX_NEIGHBOURHOOD = 3000  # claims clustered again at most after one report
+# Claims clustered again at most after one report: the whole neighbourhood in a story of a few
+# hundred claims (so that clusters there do not depend on arrival order), a bounded part of it
+# in a large ledger (the claims nearest the new ones, through their strongest pairs).
+MAX_NEIGHBOURHOOD = 400
 CLUSTERED = ("assertion", "no_comment")
 
 
@@ -103,23 +106,27 @@ def _founder(rows: Sequence[sqlite3.Row]) -> sqlite3.Row | None:
 
 
 def _neighbourhood(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
-    """Claims reached from `seeds` through kept edges, with the other members of their
-    clusters and of the user's merges (up to MAX_NEIGHBOURHOOD)."""
+    """Claims reached from `seeds` through kept edges, strongest pairs first, with the other
+    members of their clusters (up to about MAX_NEIGHBOURHOOD)."""
     seen = set(seeds)
-    frontier = list(seen)
+    frontier = sorted(seen)
     while frontier and len(seen) < MAX_NEIGHBOURHOOD:
-        chunk, frontier = frontier[:400], frontier[400:]
+        chunk, frontier = frontier[:200], frontier[200:]
         marks = ",".join("?" * len(chunk))
         found = conn.execute(
-            f"SELECT b FROM claim_edges WHERE a IN ({marks}) AND score >= ? UNION "
-            f"SELECT a FROM claim_edges WHERE b IN ({marks}) AND score >= ? UNION "
-            f"SELECT m2.claim FROM memberships m1 JOIN memberships m2 ON m2.cluster = m1.cluster "
+            f"SELECT b, score FROM claim_edges WHERE a IN ({marks}) AND score >= ? UNION ALL "
+            f"SELECT a, score FROM claim_edges WHERE b IN ({marks}) AND score >= ? UNION ALL "
+            f"SELECT m2.claim, 2.0 FROM memberships m1 JOIN memberships m2 ON m2.cluster = m1.cluster "
             f"WHERE m1.claim IN ({marks})",
             [*chunk, EDGE_FLOOR, *chunk, EDGE_FLOOR, *chunk],
         ).fetchall()
-        new = {r[0] for r in found} - seen
-        seen |= new
-        frontier.extend(sorted(new))
+        best: dict[str, float] = {}
+        for claim, score in found:
+            if claim not in seen:
+                best[claim] = max(best.get(claim, 0.0), score)
+        new = sorted(best, key=lambda c: (-best[c], c))[: max(0, MAX_NEIGHBOURHOOD - len(seen))]
+        seen |= set(new)
+        frontier.extend(new)
     return seen
 
 
@@ -154,7 +161,7 @@ def recluster(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
     hood = set(claims)
     if not hood:
         return set()
-    scores, features = _edges(conn, hood, list(claims.values()))
+    scores, features = _edges(conn, hood)
     together, apart = _user_constraints(conn, hood)
     apart += [p for p, f in features.items() if any(k in f for k in APART)]
     denials = {c for c, r in claims.items() if r["denial"]}
@@ -264,29 +271,46 @@ def _claims(conn: sqlite3.Connection, ids: list[str]) -> list[sqlite3.Row]:
 
 
 def _edges(
-    conn: sqlite3.Connection, hood: set[str], rows: Sequence[sqlite3.Row]
+    conn: sqlite3.Connection, hood: set[str]
 ) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], dict[str, float]]]:
-    """The kept pairs inside the neighbourhood, scored again with the claims' features as the
-    ledger resolves them now (actors merged since a pair was kept change its score), and the
-    new scores stored."""
+    """The kept pairs inside the neighbourhood, with their scores and features."""
     ids = sorted(hood)
-    pairs: list[tuple[str, str]] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        for a, b in conn.execute(f"SELECT a, b FROM claim_edges WHERE a IN ({','.join('?' * len(chunk))})", chunk):
-            if b in hood:
-                pairs.append((a, b))
-    feats = {f.id: f for f in _features_of(conn, list(rows))}
     scores: dict[tuple[str, str], float] = {}
     features: dict[tuple[str, str], dict[str, float]] = {}
-    for a, b in pairs:
-        sim = similarity(feats[a], feats[b])
-        scores[(a, b)], features[(a, b)] = sim.score, sim.features
-    conn.executemany(
-        "UPDATE claim_edges SET score=?, features=? WHERE a=? AND b=?",
-        [(scores[p], json.dumps(features[p]), *p) for p in pairs],
-    )
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for a, b, score, feats in conn.execute(
+            f"SELECT a, b, score, features FROM claim_edges WHERE a IN ({','.join('?' * len(chunk))})", chunk
+        ):
+            if b in hood:
+                scores[(a, b)] = score
+                features[(a, b)] = json.loads(feats)
     return scores, features
+
+
+def rescore_edges(conn: sqlite3.Connection, claims: Iterable[str]) -> None:
+    """Score again the kept pairs of `claims` (after the actors they name were merged, which
+    changes what they share), so that stored scores are those of the ledger as it is now."""
+    ids = sorted(set(claims))
+    pairs: set[tuple[str, str]] = set()
+    for i in range(0, len(ids), 400):
+        chunk = ids[i : i + 400]
+        marks = ",".join("?" * len(chunk))
+        pairs |= {
+            (str(a), str(b))
+            for a, b in conn.execute(
+                f"SELECT a, b FROM claim_edges WHERE a IN ({marks}) OR b IN ({marks})", [*chunk, *chunk]
+            )
+        }
+    if not pairs:
+        return
+    feats = {f.id: f for f in _features_of(conn, _claims(conn, sorted({c for p in pairs for c in p})))}
+    rows = []
+    for a, b in sorted(pairs):
+        if a in feats and b in feats:
+            sim = similarity(feats[a], feats[b])
+            rows.append((sim.score, json.dumps(sim.features), a, b))
+    conn.executemany("UPDATE claim_edges SET score=?, features=? WHERE a=? AND b=?", rows)
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:

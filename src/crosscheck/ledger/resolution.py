@@ -12,9 +12,9 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 
-from crosscheck.ledger.clusters import IN_HEADLINE, actor_named, actor_names, recompute_cluster
-from crosscheck.ledger.features import _features_of, _marks
-from crosscheck.ledger.regroup import CLUSTERED, recluster, relative_stance, store_edge
+from crosscheck.ledger.clusters import COPIES, IN_HEADLINE, actor_named, actor_names, recompute_cluster
+from crosscheck.ledger.features import _chunks, _features_of, _marks
+from crosscheck.ledger.regroup import CLUSTERED, recluster, relative_stance, rescore_edges, store_edge
 from crosscheck.ledger.series import add_document_points, rebuild_series
 from crosscheck.resolve.embedding import embed, to_blob
 from crosscheck.resolve.names import NameInfo, compare, name_keys
@@ -31,8 +31,8 @@ __all__ = [
     "resolve_document",
 ]
 
-MAX_KEY_DF = 400  # keys in more claims than this are too common to find candidates with
-MAX_CANDIDATES = 300  # claims scored per new claim, the ones sharing most rare keys
+MAX_KEY_DF = 200  # keys in more claims than this are too common to find candidates with
+MAX_CANDIDATES = 150  # claims scored per new claim, the ones sharing most rare keys
 MAX_ENTITY_CANDIDATES = 60  # entities compared per new entity, the ones sharing most name keys
 MAX_NAME_KEY_DF = 300  # name keys shared by more entities than this are too common to block on
 PER_KEY = 50  # entities fetched per name key
@@ -77,6 +77,7 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
             (f"actor:{gone}",),
         )
     ]
+    renamed = [r[0] for r in conn.execute("SELECT claim FROM claim_keys WHERE key=?", (f"a:{gone}",))]
     conn.execute("UPDATE actors SET actor=? WHERE actor=?", (keep, gone))
     conn.execute("UPDATE OR IGNORE claim_keys SET key=? WHERE key=?", (f"a:{keep}", f"a:{gone}"))
     conn.execute("DELETE FROM claim_keys WHERE key=?", (f"a:{gone}",))
@@ -86,6 +87,7 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
         (f"a:{keep}", f"a:{keep}"),
     )
     conn.execute("DELETE FROM key_counts WHERE key=?", (f"a:{gone}",))
+    rescore_edges(conn, renamed)
     conn.execute("UPDATE claim_origins SET origin=? WHERE origin=?", (f"actor:{keep}", f"actor:{gone}"))
     categories = [r[0] for r in conn.execute("SELECT DISTINCT category FROM series WHERE origin=?", (f"actor:{gone}",))]
     for category in categories:
@@ -260,26 +262,43 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
         [(c["id"], to_blob(v)) for c, v in zip(clustered, vectors, strict=True)],
     )
     features = _features_of(conn, clustered)
-    for feats in features:
-        _link(conn, feats)
-        _index_claim(conn, feats)
+    _link(conn, features)
     return recluster(conn, [f.id for f in features])
 
 
-def _link(conn: sqlite3.Connection, feats: ClaimFeatures) -> None:
-    """Score a new claim against its candidates and keep the pairs that say something."""
-    cand_ids = _candidates(conn, feats)
-    if not cand_ids:
-        return
-    rows = conn.execute(
-        f"SELECT * FROM claims WHERE id IN ({_marks(cand_ids)}) AND kind = ?", [*cand_ids, feats.kind]
-    ).fetchall()
-    for other in _features_of(conn, rows):
-        store_edge(conn, feats, other, similarity(feats, other))
+def _link(conn: sqlite3.Connection, features: list[ClaimFeatures]) -> None:
+    """Score the document's claims against their candidates (and each other) and keep the
+    pairs that say something; the candidates' features are read once for the whole document."""
+    wanted = {f.id: [c for c in _candidates(conn, f) if c not in {g.id for g in features}] for f in features}
+    ids = sorted({c for cands in wanted.values() for c in cands})
+    rows = [
+        r for chunk in _chunks(ids) for r in conn.execute(f"SELECT * FROM claims WHERE id IN ({_marks(chunk)})", chunk)
+    ]
+    known = {f.id: f for f in _features_of(conn, rows)}
+    for i, feats in enumerate(features):
+        for cand in wanted[feats.id]:
+            other = known.get(cand)
+            if other is not None and other.kind == feats.kind:
+                store_edge(conn, feats, other, similarity(feats, other))
+        for other in features[:i]:
+            if other.kind == feats.kind and feats.keys() & other.keys():
+                store_edge(conn, feats, other, similarity(feats, other))
+    for feats in features:
+        _index_claim(conn, feats)
 
 
 def resolve_document(conn: sqlite3.Connection, doc: str) -> None:
     """Entities, clusters, statuses and series updated for one new document."""
     _resolve_entities(conn, doc)
-    _resolve_claims(conn, doc)
+    touched = _resolve_claims(conn, doc)
+    copied = [
+        r[0]
+        for r in conn.execute(
+            f"{COPIES} SELECT DISTINCT m.cluster FROM copies JOIN claims c ON c.doc = copies.id "
+            "JOIN memberships m ON m.claim = c.id WHERE copies.id != ?",
+            (doc, doc),
+        )
+    ]
+    for cluster in sorted(set(copied) - touched):
+        recompute_cluster(conn, cluster, doc)  # which copy came first, and so whose origin it is, may change
     add_document_points(conn, doc)
