@@ -38,17 +38,24 @@ APART = ("figures_conflict", "counts_differ", "event_dates_differ", "subjects_di
 # Claims clustered again at most after one report: the whole neighbourhood in a story of a few
 # hundred claims (so that clusters there do not depend on arrival order), a bounded part of it
 # in a large ledger (the claims nearest the new ones, through their strongest pairs).
-MAX_NEIGHBOURHOOD = 400
+MAX_NEIGHBOURHOOD = 200
 CLUSTERED = ("assertion", "no_comment")
 
 
 def store_edge(conn: sqlite3.Connection, a: ClaimFeatures, b: ClaimFeatures, sim: Similarity) -> None:
     """Keep a scored pair when it links the two claims or keeps them apart."""
-    apart = any(k in sim.features for k in APART) and sim.features.get("overlap", 0.0) >= EDGE_FLOOR
+    apart = _keeps_apart(sim) and sim.features.get("overlap", 0.0) >= EDGE_FLOOR
     if sim.score < EDGE_FLOOR and not apart:
         return
     x, y = sorted((a.id, b.id))
-    conn.execute("INSERT OR REPLACE INTO claim_edges VALUES (?, ?, ?, ?)", (x, y, sim.score, json.dumps(sim.features)))
+    conn.execute(
+        "INSERT OR REPLACE INTO claim_edges VALUES (?, ?, ?, ?, ?)",
+        (x, y, sim.score, int(_keeps_apart(sim)), json.dumps(sim.features)),
+    )
+
+
+def _keeps_apart(sim: Similarity) -> bool:
+    return any(k in sim.features for k in APART)
 
 
 def base_stance(claim: sqlite3.Row) -> str:
@@ -161,9 +168,9 @@ def recluster(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
     hood = set(claims)
     if not hood:
         return set()
-    scores, features = _edges(conn, hood)
+    scores, kept_apart = _edges(conn, hood)
     together, apart = _user_constraints(conn, hood)
-    apart += [p for p, f in features.items() if any(k in f for k in APART)]
+    apart += kept_apart
     denials = {c for c, r in claims.items() if r["denial"]}
     asserting = sorted(hood - denials)
     stage1: dict[tuple[str, str], float] = {}
@@ -270,22 +277,21 @@ def _claims(conn: sqlite3.Connection, ids: list[str]) -> list[sqlite3.Row]:
     return out
 
 
-def _edges(
-    conn: sqlite3.Connection, hood: set[str]
-) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], dict[str, float]]]:
-    """The kept pairs inside the neighbourhood, with their scores and features."""
+def _edges(conn: sqlite3.Connection, hood: set[str]) -> tuple[dict[tuple[str, str], float], list[tuple[str, str]]]:
+    """The kept pairs inside the neighbourhood with their scores, and the pairs kept apart."""
     ids = sorted(hood)
     scores: dict[tuple[str, str], float] = {}
-    features: dict[tuple[str, str], dict[str, float]] = {}
+    apart: list[tuple[str, str]] = []
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        for a, b, score, feats in conn.execute(
-            f"SELECT a, b, score, features FROM claim_edges WHERE a IN ({','.join('?' * len(chunk))})", chunk
+        for a, b, score, kept_apart in conn.execute(
+            f"SELECT a, b, score, apart FROM claim_edges WHERE a IN ({','.join('?' * len(chunk))})", chunk
         ):
             if b in hood:
                 scores[(a, b)] = score
-                features[(a, b)] = json.loads(feats)
-    return scores, features
+                if kept_apart:
+                    apart.append((a, b))
+    return scores, apart
 
 
 def rescore_edges(conn: sqlite3.Connection, claims: Iterable[str]) -> None:
@@ -309,8 +315,8 @@ def rescore_edges(conn: sqlite3.Connection, claims: Iterable[str]) -> None:
     for a, b in sorted(pairs):
         if a in feats and b in feats:
             sim = similarity(feats[a], feats[b])
-            rows.append((sim.score, json.dumps(sim.features), a, b))
-    conn.executemany("UPDATE claim_edges SET score=?, features=? WHERE a=? AND b=?", rows)
+            rows.append((sim.score, int(_keeps_apart(sim)), json.dumps(sim.features), a, b))
+    conn.executemany("UPDATE claim_edges SET score=?, apart=?, features=? WHERE a=? AND b=?", rows)
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:

@@ -279,6 +279,7 @@ MIGRATIONS.append(
             a TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
             b TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
             score REAL NOT NULL,
+            apart INTEGER NOT NULL DEFAULT 0,
             features TEXT NOT NULL DEFAULT '{}',
             PRIMARY KEY (a, b)
         ) WITHOUT ROWID;

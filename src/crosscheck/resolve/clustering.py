@@ -54,12 +54,16 @@ def average_linkage(
     for a, b in apart:
         if a in owner and b in owner:
             blocked.add(_pair(owner[a], owner[b]))
-    # sum of pair scores between groups, and their sizes
+    # sum of pair scores between groups, their sizes, and each group's neighbours
     sums: dict[tuple[str, str], float] = {}
     for (a, b), s in scores.items():
         if a in owner and b in owner and owner[a] != owner[b] and s > 0:
             p = _pair(owner[a], owner[b])
             sums[p] = sums.get(p, 0.0) + s
+    near: dict[str, set[str]] = {g: set() for g in groups}
+    for x, y in sums.keys() | blocked:
+        near[x].add(y)
+        near[y].add(x)
     size = {g: len(ks) for g, ks in groups.items()}
     heap = [(-s / (size[p[0]] * size[p[1]]), p) for p, s in sums.items() if p not in blocked]
     heapq.heapify(heap)
@@ -76,9 +80,11 @@ def average_linkage(
         groups[keep] |= groups.pop(gone)
         size[keep] += size.pop(gone)
         sums.pop((a, b), None)
-        for other in list(groups):
-            if other == keep:
-                continue
+        others = (near.pop(gone) | near[keep]) - {keep, gone}
+        near[keep] = others
+        for other in others:
+            near[other].discard(gone)
+            near[other].add(keep)
             p_gone, p_keep = _pair(other, gone), _pair(other, keep)
             moved = sums.pop(p_gone, 0.0)
             if p_gone in blocked:
