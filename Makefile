@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CC := $(VENV)/bin/crosscheck
 DEMO_DB := examples/out/demo.db
 
-.PHONY: install demo test bench lint eval eval-places eval-attribution eval-hedges eval-stance score clean
+.PHONY: install demo test bench lint eval eval-places eval-attribution eval-hedges eval-stance eval-emergent score clean
 
 install: $(VENV)/.installed
 
@@ -53,7 +53,10 @@ eval-hedges: install
 eval-stance: install
 	$(PY) scripts/eval_stance.py
 
-eval: eval-places eval-attribution eval-hedges eval-stance
+eval-emergent: install
+	$(PY) scripts/eval_emergent.py
+
+eval: eval-places eval-attribution eval-hedges eval-stance eval-emergent
 
 clean:
 	rm -rf $(VENV) examples/out build *.egg-info
