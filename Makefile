@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CC := $(VENV)/bin/crosscheck
 DEMO_DB := examples/out/demo.db
 
-.PHONY: install demo test bench lint eval eval-places eval-attribution eval-hedges eval-stance score clean
+.PHONY: install demo test bench lint eval eval-places eval-attribution eval-hedges eval-stance eval-emergent score clean
 
 install: $(VENV)/.installed
 
@@ -55,7 +55,10 @@ eval-stance: install
 	@test -f build/stance_model.json || $(PY) scripts/train_stance.py
 	$(PY) scripts/eval_stance.py
 
-eval: eval-places eval-attribution eval-hedges eval-stance
+eval-emergent: install
+	$(PY) scripts/eval_emergent.py
+
+eval: eval-places eval-attribution eval-hedges eval-stance eval-emergent
 
 clean:
 	rm -rf $(VENV) examples/out build *.egg-info

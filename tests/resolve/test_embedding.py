@@ -114,3 +114,13 @@ def test_embedding_loads_without_network_and_leaves_logging_alone(monkeypatch: p
     before = (list(root.handlers), root.level)
     assert embed([STRIKE]).shape == (1, DIM)
     assert (list(root.handlers), root.level) == before
+
+
+def test_embedding_equals_wordllamas_own_mean_pooling():
+    """The unpadded pooling gives what WordLlama's `embed(norm=True)` gives, text by text."""
+    texts = [STRIKE, "Gaza", OTHER + " " + PARAPHRASE]
+    ours = embed(texts)
+    model = embedding._get_model()
+    for i, text in enumerate(texts):
+        theirs = np.asarray(model.embed([text], norm=True))[0]
+        assert np.allclose(ours[i], theirs, atol=1e-5)

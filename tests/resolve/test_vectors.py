@@ -98,6 +98,8 @@ def test_vectors_load_rejects_damaged_missing_and_other_dim(tmp_path: Path, fill
     for path in (bad, tmp_path / "missing.usearch"):
         with pytest.raises(LedgerError, match="vector index cannot be read"):
             VectorIndex.load(path, 32)
+    with pytest.raises(LedgerError, match="cannot be written"):
+        filled[0].save(tmp_path / "no-such-folder" / "x.usearch")
     good = tmp_path / "good.usearch"
     filled[0].save(good)
     with pytest.raises(LedgerError, match="32-dimensional"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ WEIGHTS = "weights/l2_supercat_256.safetensors"
 TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 # A claim is a sentence; longer text is cut so that one hostile input cannot pad a batch to gigabytes.
 MAX_CHARS = 2000
-BATCH = 256
+BATCH = 512
 
 _lock = threading.Lock()
 _model: Any = None
@@ -73,7 +74,9 @@ def _load(package_dir: Path | None = None) -> Any:
             if not (folder / rel).is_file():
                 raise FileNotFoundError(f"{folder / rel} is missing")
         # cache_dir is the package itself: its default lookup misses its own tokenizer file.
-        return WordLlama.load(config=CONFIG, dim=DIM, cache_dir=folder, disable_download=True)
+        model = WordLlama.load(config=CONFIG, dim=DIM, cache_dir=folder, disable_download=True)
+        model.tokenizer.no_padding()  # `_pooled` needs each text's own tokens
+        return model
     except Exception as exc:  # ImportError, FileNotFoundError, a damaged file: one line either way
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise EmbeddingUnavailable(f"sentence embedding model ({MODEL_ID}) cannot be loaded: {reason}") from exc
@@ -119,13 +122,24 @@ def embed(texts: Sequence[str], *, dim: int = DIM) -> Vectors:
     if not cleaned:
         return out
     model = _get_model()
-    # Texts of similar length share a batch, so little padding is embedded.
-    order = sorted(range(len(cleaned)), key=lambda i: len(cleaned[i]))
-    for start in range(0, len(order), BATCH):
-        idx = order[start : start + BATCH]
-        rows = np.asarray(model.embed([cleaned[i] for i in idx], norm=False, batch_size=BATCH), dtype=np.float32)
-        out[idx] = _normalise(rows[:, :dim].copy())
+    for start in range(0, len(cleaned), BATCH):
+        out[start : start + BATCH] = _normalise(_pooled(model, cleaned[start : start + BATCH])[:, :dim].copy())
     return out
+
+
+def _pooled(model: Any, texts: list[str]) -> Vectors:
+    """Sum of each text's token vectors (the mean's direction), without padding: WordLlama's own
+    `embed` pads every batch to its longest text, which is several times slower."""
+    encoded = model.tokenizer.encode_batch(texts, add_special_tokens=False)
+    lengths = np.fromiter((len(e.ids) for e in encoded), dtype=np.int64, count=len(encoded))
+    table: Vectors = model.embedding
+    sums: Vectors = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
+    present = lengths > 0
+    if present.any():
+        ids = np.fromiter(chain.from_iterable(e.ids for e in encoded), dtype=np.int64, count=int(lengths.sum()))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))[present]
+        sums[present] = np.add.reduceat(table[np.clip(ids, 0, len(table) - 1)], starts, axis=0)
+    return sums
 
 
 def embed_one(text: str, *, dim: int = DIM) -> Vectors:

@@ -106,11 +106,15 @@ class VectorIndex:
         return [int(k) for k in self._index.keys]
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the index to a file (written aside, then moved into place)."""
+        """Write the index to a file (written aside, then moved into place); a LedgerError when
+        it cannot be written."""
         target = Path(path)
         tmp = target.with_name(target.name + ".tmp")
-        self._index.save(str(tmp))
-        tmp.replace(target)
+        try:
+            self._index.save(str(tmp))
+            tmp.replace(target)
+        except (OSError, RuntimeError) as exc:
+            raise LedgerError(f"{path}: vector index cannot be written: {exc}") from exc
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], dim: int = DIM) -> VectorIndex:
