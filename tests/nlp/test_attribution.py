@@ -200,9 +200,9 @@ def test_attribution_no_comment(nlp) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_attribution_counter_claim_is_negative(nlp) -> None:  # type: ignore[no-untyped-def]
-    t = "Chile is perfectly capable of fighting the fires without outside help, the minister said."
+    t = "The reports of a massacre are baseless, the minister said."
     assert claims(nlp, t)[0].polarity == "negative"
-    t2 = "Chile is perfectly capable of fighting the fires, the minister said."
+    t2 = "The reports of a massacre are accurate, the minister said."
     assert claims(nlp, t2)[0].polarity == "positive"
 
 

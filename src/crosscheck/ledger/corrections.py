@@ -7,7 +7,7 @@ is re-applied after re-analysis (`reapply`), and can be undone (`undo`).
 
     kind      decision            a, b                 features
     entity    same | different    two entity ids       {"a": [ids], "b": [ids]}: the two sides
-    cluster   same                two cluster ids      {"claim_a", "claim_b", "moved": [claims]}
+    cluster   same                two cluster ids      {"claim_a", "claim_b", "moved": [claims], "kept": [claims]}
     cluster   different           claim, cluster id    {"claims": [claims], "with": claim, "into": new id}
     stance    supports|refutes|…  claim, stance        {}
     status    corroborated|…      cluster, status      {"note", "claim"}
@@ -367,7 +367,7 @@ def merge_clusters(ledger: Ledger, a: str, b: str) -> Correction:
         raise CorrectionError(f"{a} and {b} are the same cluster")
     with ledger.transaction():
         ca, cb = _cluster_claims(conn, ka), _cluster_claims(conn, kb)
-        jid = _record(conn, "cluster", ka, kb, "same", {"claim_a": ca[0], "claim_b": cb[0], "moved": cb})
+        jid = _record(conn, "cluster", ka, kb, "same", {"claim_a": ca[0], "claim_b": cb[0], "moved": cb, "kept": ca})
         _move(conn, cb, ka)
         recompute_cluster(conn, kb, None)
         recompute_cluster(conn, ka, None)

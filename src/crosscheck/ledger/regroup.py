@@ -134,6 +134,23 @@ def _neighbourhood(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
         new = sorted(best, key=lambda c: (-best[c], c))[: max(0, MAX_NEIGHBOURHOOD - len(seen))]
         seen |= set(new)
         frontier.extend(new)
+    marks = ",".join("?" * len(seen))
+    seen |= {  # a denial is read with the report that carries it (what it answers may be there)
+        r[0]
+        for r in conn.execute(
+            f"SELECT c2.id FROM claims c JOIN claims c2 ON c2.doc = c.doc WHERE c.id IN ({marks}) AND c.denial = 1",
+            sorted(seen),
+        )
+    }
+    for claims, _ in _user_ids(conn):  # what a user put together is judged together
+        if claims & seen:
+            present = {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT id FROM claims WHERE id IN ({','.join('?' * len(claims))})", sorted(claims)
+                )
+            }
+            seen |= present
     return seen
 
 
@@ -146,7 +163,7 @@ def _user_constraints(conn: sqlite3.Connection, hood: set[str]) -> tuple[list[li
     ):
         f = json.loads(features)
         if decision == "same":
-            group = [c for c in [f.get("claim_a"), *f.get("moved", [])] if c in hood]
+            group = [c for c in [f.get("claim_a"), *f.get("kept", []), *f.get("moved", [])] if c in hood]
             if len(group) > 1:
                 together.append(group)
         else:
@@ -159,9 +176,9 @@ def _user_constraints(conn: sqlite3.Connection, hood: set[str]) -> tuple[list[li
     return together, apart
 
 
-def recluster(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
-    """Cluster again the neighbourhood of `seeds`; returns every cluster touched (old and new
-    ids), whose status is then recomputed."""
+def recluster(conn: sqlite3.Connection, seeds: Iterable[str], doc: str | None = None) -> set[str]:
+    """Cluster again the neighbourhood of `seeds` (after document `doc` was added, if any);
+    returns every cluster touched (old and new ids), whose status is then recomputed."""
     hood = _neighbourhood(conn, seeds)
     rows = _claims(conn, sorted(hood))
     claims = {r["id"]: r for r in rows if r["kind"] in CLUSTERED}
@@ -188,20 +205,28 @@ def recluster(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
             s = scores.get(_pair(d, other), 0.0)
             if s >= REFUTE_THRESHOLD and (d, other) not in blocked and (best is None or (s, -owner[other]) > best):
                 best = (s, -owner[other])
-        if best is None and is_anaphoric(frozenset(json.loads(claims[d]["terms"]))):
-            answered = _answered_in_report(claims, d)
-            best = (0.0, -owner[answered]) if answered in owner else None
+        if best is None:
+            text = conn.execute("SELECT text FROM documents WHERE id=?", (claims[d]["doc"],)).fetchone()[0]
+            answered = _answered_in_report(claims, d, scores, text)
+            best = (0.0, -owner[answered]) if answered in owner and (d, answered) not in blocked else None
         if best is None:
             loose.append(d)
         else:
             groups[-best[1]].append(d)
     groups += average_linkage(loose, {p: s for p, s in scores.items() if set(p) <= set(loose)}, THRESHOLD, apart=apart)
-    return _write(conn, claims, groups, scores)
+    return _write(conn, claims, groups, scores, doc)
 
 
-def _answered_in_report(claims: dict[str, sqlite3.Row], denial: str) -> str | None:
-    """The claim a denial of "the accusation" answers: the last one before it in its report,
-    reported (not quoted) from someone other than the denier."""
+def _answered_in_report(
+    claims: dict[str, sqlite3.Row], denial: str, scores: dict[tuple[str, str], float], text: str
+) -> str | None:
+    """The claim a denial answers when none elsewhere matches it well enough: in the report
+    that carries it, a claim reported (not quoted) from someone else just before it (in its
+    paragraph or the one before; the most like it, else the nearest), since a report gives the
+    accused's reply right after the accusation (the "verbal reactions" that follow the main
+    event in the news schema; van Dijk 1988, "News as discourse"); failing that, the earlier
+    claim of the report most like it. A denial that only points back ("rejected the
+    accusation") answers the last such claim."""
     d = claims[denial]
     earlier = [
         r
@@ -214,7 +239,20 @@ def _answered_in_report(claims: dict[str, sqlite3.Row], denial: str) -> str | No
         and (r["source_entity"] or "") != (d["source_entity"] or "")
         and base_stance(r) == "supports"
     ]
-    return max(earlier, key=lambda r: r["start"])["id"] if earlier else None
+    if not earlier:
+        return None
+    if is_anaphoric(frozenset(json.loads(d["terms"]))):
+        return str(max(earlier, key=lambda r: r["start"])["id"])
+    near = [r for r in earlier if _paragraphs_apart(text, r["start"], d["start"]) <= 1]
+    linked = [(scores.get(_pair(denial, r["id"]), 0.0), r["start"], r["id"]) for r in near or earlier]
+    best = max(linked)
+    return str(best[2]) if near or best[0] > 0 else None
+
+
+def _paragraphs_apart(text: str, start: int, stop: int) -> int:
+    """How many paragraph breaks (blank lines or line breaks) lie between two offsets."""
+    between = text[start:stop]
+    return between.count("\n\n") if "\n\n" in text else between.count("\n")
 
 
 def _write(
@@ -222,12 +260,13 @@ def _write(
     claims: dict[str, sqlite3.Row],
     groups: list[list[str]],
     scores: dict[tuple[str, str], float],
+    doc: str | None,
 ) -> set[str]:
     """Store memberships with their stance; returns the clusters before and after."""
     ids = sorted(claims)
     marks = ",".join("?" * len(ids))
     before = {r[0]: r[1] for r in conn.execute(f"SELECT claim, cluster FROM memberships WHERE claim IN ({marks})", ids)}
-    splits = _user_splits(conn)
+    named = _user_ids(conn)
     user_stance = {
         r[0]: r[1]
         for r in conn.execute(
@@ -242,7 +281,9 @@ def _write(
         members = [claims[c] for c in group]
         founder = _founder(members)
         assert founder is not None
-        cluster = next((into for claimset, into in splits if set(group) <= claimset), content_id("k", founder["id"]))
+        cluster = next((into for claimset, into in named if claimset and claimset <= set(group)), None)
+        cluster = cluster if cluster not in after else None
+        cluster = cluster or content_id("k", founder["id"])
         after.add(cluster)
         for c in group:
             stance = user_stance.get(c) or stance_toward(claims[c], founder)
@@ -251,18 +292,23 @@ def _write(
     conn.executemany("INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", rows)
     touched = set(before.values()) | after
     for cluster in sorted(touched):
-        recompute_cluster(conn, cluster, None)
+        recompute_cluster(conn, cluster, doc)
     return touched
 
 
-def _user_splits(conn: sqlite3.Connection) -> list[tuple[set[str], str]]:
-    """The claims of each standing user split and the id of the cluster they were split into."""
+def _user_ids(conn: sqlite3.Connection) -> list[tuple[set[str], str]]:
+    """The claims of each standing user split or merge and the id of the cluster the user put
+    them in (newest first): a cluster holding them keeps that id."""
     out = []
-    for (features,) in conn.execute(
-        "SELECT features FROM judgements WHERE kind='cluster' AND decision='different' AND author='user' AND undone=0"
+    for a, decision, features in conn.execute(
+        "SELECT a, decision, features FROM judgements WHERE kind='cluster' AND author='user' AND undone=0 "
+        "ORDER BY id DESC"
     ):
         f = json.loads(features)
-        out.append((set(f.get("claims", [])), str(f.get("into"))))
+        if decision == "same":
+            out.append(({f.get("claim_a"), *f.get("kept", []), *f.get("moved", [])} - {None}, str(a)))
+        else:
+            out.append((set(f.get("claims", [])), str(f.get("into"))))
     return out
 
 

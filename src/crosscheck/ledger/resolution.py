@@ -177,6 +177,8 @@ def _chain(conn: sqlite3.Connection, claim: sqlite3.Row) -> list[ChainLink]:
     links += [(v["text"], v["kind"], v.get("entity")) for v in json.loads(claim["via"])]
     out = []
     for text, kind, entity in links:
+        if kind != "outlet" and not _can_be_origin(text):
+            continue  # "5,137", "he" left unresolved: never an origin
         actor = None
         if entity:
             row = conn.execute(
@@ -191,6 +193,16 @@ def _chain(conn: sqlite3.Connection, claim: sqlite3.Row) -> list[ChainLink]:
             kind, actor = "named", body  # "the regional health directorate": one body, whichever outlet cites it
         out.append(ChainLink(text=text, kind=kind, name=actor))
     return out
+
+
+# Personal pronouns (a closed class of English grammar): a source that is still one after the
+# report's own resolution names no one.
+_PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they", "him", "her", "us", "them", "one"})
+
+
+def _can_be_origin(words: str) -> bool:
+    """Whether a source's words can name an origin: not a number, not a bare pronoun."""
+    return any(ch.isalpha() for ch in words) and words.strip().lower() not in _PRONOUNS
 
 
 def institution_name(words: str) -> str | None:
@@ -263,7 +275,7 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
     )
     features = _features_of(conn, clustered)
     _link(conn, features)
-    return recluster(conn, [f.id for f in features])
+    return recluster(conn, [f.id for f in features], doc)
 
 
 def _link(conn: sqlite3.Connection, features: list[ClaimFeatures]) -> None:
