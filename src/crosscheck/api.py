@@ -61,6 +61,7 @@ def add_sources(
                 _failed(summary, str(item), emit)
             else:
                 document = _prepare(ledger, item, summary, emit)
+                del item  # the raw text is not kept beside the normalised one while storing
                 if document is not None:
                     pending.append(document)
                 if len(pending) >= BATCH:
