@@ -70,9 +70,16 @@ class Shingles:
         return iter(self.sample.tolist())
 
 
-@lru_cache(maxsize=1 << 16)
-def _word_hash(word: str) -> int:
+def _blake(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+
+
+_cached_hash = lru_cache(maxsize=1 << 16)(_blake)
+
+
+def _word_hash(word: str) -> int:
+    """A stable 64-bit hash of a word; words of up to 64 characters are cached."""
+    return _cached_hash(word) if len(word) <= 64 else _blake(word)
 
 
 def _word_chunks(text: str) -> Iterator[list[str]]:
@@ -81,9 +88,9 @@ def _word_chunks(text: str) -> Iterator[list[str]]:
     start = 0
     while start < len(text):
         end = start + _CHUNK
-        if end < len(text):
-            cut = _NOT_WORD.search(text, end)
-            end = cut.start() if cut else len(text)
+        if end < len(text):  # end between words (a "word" over _CHUNK characters is cut)
+            cut = _NOT_WORD.search(text, end, end + _CHUNK)
+            end = cut.start() if cut else min(end + _CHUNK, len(text))
         yield _WORD.findall(text[start:end].lower())
         start = end
 
