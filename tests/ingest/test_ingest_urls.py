@@ -256,6 +256,8 @@ class RecordingServer:
         requests = self.requests
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keeps connections open unless the client says close
+
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 requests.append((self.path, self.headers.get("Host", "")))
                 status, headers, body = routes.get(self.path, (404, {}, b"not found"))
@@ -342,6 +344,7 @@ def test_urls_fetch_pins_every_hop_and_keeps_the_host_name(monkeypatch: pytest.M
     ]
     assert net.lookups == ["news.example", "news.example", "mirror.example"]  # one check per hop
     assert {ip for ip, _ in net.connects} == {"127.0.0.1"}  # the socket layer never looked a name up
+    assert len(net.connects) == 3  # a new connection per hop: one made for a name never serves another
 
 
 def _tls_context(tmp_path: Any, name: str) -> tuple[Any, Any]:

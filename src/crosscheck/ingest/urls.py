@@ -125,18 +125,21 @@ def _check_peer(url: str, current: str, stream: Any, address: str) -> None:
 
 
 def _pinned(
-    client: httpx.Client, current: str, address: str, trace: Callable[[str, dict[str, Any]], None]
+    client: httpx.Client, url: str, current: str, address: str, trace: Callable[[str, dict[str, Any]], None]
 ) -> httpx.Request:
-    """A GET of `current` sent to `address`: the URL's name stays in Host and in TLS (SNI)."""
+    """A GET of `current` sent to `address`: the URL's name stays in Host and in TLS (SNI).
+    The connection is not kept for the next hop: connections are pooled by address, and one
+    verified for a name must not carry a request for another."""
     try:
         target = httpx.URL(current)
         pinned = target.copy_with(host=address)
     except (httpx.InvalidURL, ValueError) as exc:
-        raise FetchError(current, f"bad URL: {exc}") from None
+        raise FetchError(url, f"bad URL {current}: {exc}") from None
     extensions: dict[str, Any] = {"trace": trace}
     if target.scheme == "https":
         extensions["sni_hostname"] = target.raw_host.decode("ascii")
-    return client.build_request("GET", pinned, headers={"Host": target.netloc.decode("ascii")}, extensions=extensions)
+    headers = {"Host": target.netloc.decode("ascii"), "Connection": "close"}
+    return client.build_request("GET", pinned, headers=headers, extensions=extensions)
 
 
 def fetch(
@@ -180,7 +183,7 @@ def _get(
             if check_peer and event == "connection.connect_tcp.complete":
                 _check_peer(url, current, info.get("return_value"), address)  # before anything is sent
 
-        request = _pinned(client, current, address, trace)
+        request = _pinned(client, url, current, address, trace)
         try:
             response = client.send(request, stream=True)
             try:
