@@ -68,6 +68,7 @@ def add_sources(
                     summary.warnings += 1
                     emit("warning", f"{item.origin}: {note}")
                 document = _prepare(ledger, item, summary, emit)
+                del item  # the raw text is not kept beside the normalised one while storing
                 if document is not None:
                     pending.append(document)
                 if len(pending) >= BATCH:

@@ -2,13 +2,13 @@
 changes, and the user's corrections (merge, split, stance, status, undo).
 
 Each command parses its options and calls one function of `crosscheck.queries` or
-`crosscheck.ledger.corrections`; listings take `--json`. Report text is never read as markup.
+`crosscheck.ledger.corrections`; listings take `--json`. Report text is never read as markup,
+and its control characters are shown, never sent to the terminal (`crosscheck.output.visible`).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 from crosscheck import queries
 from crosscheck.cli import JsonOpt, _open, app
 from crosscheck.errors import CrosscheckError
-from crosscheck.output import console, err_console, print_rows
+from crosscheck.output import console, err_console, print_rows, safe_text, visible, write_json
 
 STYLE = {"content": "bold", "source": "bold cyan", "cue": "magenta", "mention": "bold yellow"}
 STANCE_STYLE = {"supports": "green", "refutes": "red", "discusses": "yellow"}
@@ -46,18 +46,18 @@ def _errors() -> Iterator[None]:
 
 
 def _dump(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=str)
-    sys.stdout.write("\n")
+    write_json(data)
 
 
 def _field(label: str, value: object, style: str = "") -> None:
-    line = Text(f"{label}: ", style="bold")
-    line.append("" if value is None else str(value), style=style)
+    line = safe_text(f"{label}: ", style="bold")
+    line.append("" if value is None else visible(str(value)), style=style)
     console.print(line)
 
 
 def _marked(text: str, spans: Sequence[tuple[Sequence[int] | None, str]]) -> Text:
-    out = Text(text)
+    shown = visible(text)
+    out = Text(shown if len(shown) == len(text) else text)  # spans stay true; the console shows the rest
     for span, style in spans:
         if span:
             out.stylize(style, span[0], span[1])
@@ -148,7 +148,9 @@ def entity(
     if data["relations"]:
         rel = _table("subject", "relation", "object", "evidence", title="relations")
         for r in data["relations"]:
-            rel.add_row(Text(r["subject"]), r["predicate"], Text(r["object"]), Text(r["evidence"].strip()))
+            rel.add_row(
+                safe_text(r["subject"]), r["predicate"], safe_text(r["object"]), safe_text(r["evidence"].strip())
+            )
         console.print(rel)
     if why:
         edges = _table("id", "entity", "entity ", "decision", "score", "features", "by", title="judgements")
@@ -156,11 +158,11 @@ def entity(
             feats = ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in j["features"].items())
             edges.add_row(
                 str(j["id"]),
-                Text(f"{j['a_name']} ({j['a_doc']})"),
-                Text(f"{j['b_name']} ({j['b_doc']})"),
+                safe_text(f"{j['a_name']} ({j['a_doc']})"),
+                safe_text(f"{j['b_name']} ({j['b_doc']})"),
                 j["decision"] + (" (undone)" if j["undone"] else ""),
                 "" if j["score"] is None else f"{j['score']:.2f}",
-                Text(feats),
+                safe_text(feats),
                 j["author"],
             )
         console.print(edges if data["judgements"] else "no judgement edges: it was never merged")
@@ -172,7 +174,7 @@ def _correction(action: str, *args: Any) -> None:
     with _errors(), _open() as ledger:
         done = getattr(corrections, action)(ledger, *args)
     hint = "" if action == "undo" else f" (judgement {done.judgement}; undo with `crosscheck undo {done.judgement}`)"
-    console.print(Text(done.summary + hint))
+    console.print(safe_text(done.summary + hint))
 
 
 @app.command()
@@ -375,9 +377,9 @@ def cluster_show(
         sentence = _marked(c["sentence"].strip(), [((at, at + len(c["text"])) if at >= 0 else None, STYLE["content"])])
         table.add_row(
             c["id"],
-            Text(c["stance"], style=STANCE_STYLE.get(c["stance"], "")),
-            Text(c["chain"]),
-            Text(f"{c['outlet'] or '?'} {c['published'] or ''}".strip()),
+            safe_text(c["stance"], style=STANCE_STYLE.get(c["stance"], "")),
+            safe_text(c["chain"]),
+            safe_text(f"{c['outlet'] or '?'} {c['published'] or ''}".strip()),
             sentence,
         )
     console.print(table)
@@ -451,10 +453,10 @@ def origins(
                 note.append("counted with the named source of the same report")
             table.add_row(
                 c["id"],
-                Text(c["stance"], style=STANCE_STYLE.get(c["stance"], "")),
-                Text(c["chain"]),
-                Text(f"{c['outlet'] or '?'} {c['published'] or ''} ({c['doc']})"),
-                Text("; ".join(note)),
+                safe_text(c["stance"], style=STANCE_STYLE.get(c["stance"], "")),
+                safe_text(c["chain"]),
+                safe_text(f"{c['outlet'] or '?'} {c['published'] or ''} ({c['doc']})"),
+                safe_text("; ".join(note)),
             )
         console.print(table)
 
@@ -484,25 +486,25 @@ def changes(
     err_console.print(f"changes from {clock} since {escape(data['since'])}")
     table = _table("when", "cluster", "change", "proposition", "why", title="status changes")
     for s in data["statuses"]:
-        change = Text(f"{s['before'] or 'new'} → ")
+        change = safe_text(f"{s['before'] or 'new'} → ")
         change.append(s["after"] or "gone", style=STATUS_STYLE.get(s["after"] or "", ""))
-        table.add_row(s["at"], s["cluster"], change, Text(s["proposition"] or ""), Text(s["reason"] or ""))
+        table.add_row(s["at"], s["cluster"], change, safe_text(s["proposition"] or ""), safe_text(s["reason"] or ""))
     console.print(table)
     moved = _table("category", "what", "source", "moved", "report", "flags", title="figures that moved")
     for f in data["figures"]:
         moved.add_row(
             f["category"],
-            Text(f["what"]),
-            Text(f["source"] or ""),
+            safe_text(f["what"]),
+            safe_text(f["source"] or ""),
             f"{f['before']:g} ({f['before_as_of'] or '?'}) → {f['after']:g} ({f['as_of'] or '?'})",
-            Text(f"{f['outlet'] or '?'} ({f['doc']})"),
-            Text("; ".join(f["flags"])),
+            safe_text(f"{f['outlet'] or '?'} ({f['doc']})"),
+            safe_text("; ".join(f["flags"])),
         )
     console.print(moved)
     if data["corrections"]:
         fixes = _table("when", "subject", "correction", title="corrections")
         for c in data["corrections"]:
-            fixes.add_row(c["at"], c["subject"], Text(c["reason"] or ""))
+            fixes.add_row(c["at"], c["subject"], safe_text(c["reason"] or ""))
         console.print(fixes)
 
 

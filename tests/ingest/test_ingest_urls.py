@@ -1,5 +1,6 @@
 """Address and URL checks (with a fake resolver: no lookups, no requests), and fetching with
-every redirect hop checked (requests go to the loopback test server only)."""
+every redirect hop checked and connected to the checked address (requests go to loopback test
+servers only: a fake network refuses, and records, every other connection)."""
 
 from __future__ import annotations
 
@@ -142,7 +143,7 @@ def test_urls_fetch_refuses_redirect_to_loopback(server: Any) -> None:
     with pytest.raises(FetchError, match="address 127.0.0.1 is loopback"):
         fetch(f"http://news.example:{server.port}/story", transport=transport, resolve=resolve)
     assert server.hits == ["/story"]
-    assert transport.seen == [f"http://news.example:{server.port}/story"]
+    assert transport.seen == [f"http://{PUBLIC_V4}:{server.port}/story"]  # sent to the checked address
 
 
 def test_urls_fetch_refuses_redirect_to_private_name(server: Any) -> None:
@@ -192,3 +193,202 @@ def test_urls_fetch_declared_size_over_cap(server: Any) -> None:
     url = server.route("/big", b"x" * 5000)
     with pytest.raises(FetchError, match="over the"):
         fetch(url, allow_private=True, max_bytes=1000)
+
+
+# -- connecting to the checked address (DNS rebinding) ------------------------------------------
+
+
+class FakeNetwork:
+    """DNS and sockets of a pretend internet. `resolve` answers a name from `answers`, one list
+    per lookup in turn (the last repeats), as a rebinding DNS server would; the socket layer
+    (`socket.create_connection`, patched) looks names up the same way and connects only to
+    127.0.0.1, or to an address `redirect` sends to 127.0.0.1. Every other connection is
+    recorded and refused: nothing leaves the machine."""
+
+    def __init__(self, answers: dict[str, list[list[str]]], redirect: dict[str, str] | None = None) -> None:
+        self.answers = {host: list(lists) for host, lists in answers.items()}
+        self.redirect = redirect or {}
+        self.lookups: list[str] = []
+        self.connects: list[tuple[str, int]] = []
+
+    def resolve(self, host: str) -> list[str]:
+        self.lookups.append(host)
+        lists = self.answers[host]
+        return lists.pop(0) if len(lists) > 1 else lists[0]
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import socket
+
+        real = socket.create_connection
+
+        def create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+            host, port = address[0], address[1]
+            ip = host if _is_ip(host) else self.resolve(host)[0]
+            self.connects.append((ip, port))
+            ip = self.redirect.get(ip, ip)
+            if ip != "127.0.0.1":
+                raise ConnectionRefusedError(f"test network: no route to {ip}")
+            return real(("127.0.0.1", port), *args, **kwargs)
+
+        monkeypatch.setattr(socket, "create_connection", create_connection)
+
+
+def _is_ip(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+class RecordingServer:
+    """A server on 127.0.0.1 that records each request's path and Host header (and, with TLS,
+    the server name the client asked for); `routes` maps a path to (status, headers, body)."""
+
+    def __init__(self, routes: dict[str, tuple[int, dict[str, str], bytes]], tls: Any = None) -> None:
+        import http.server
+        import threading
+
+        self.requests: list[tuple[str, str]] = []
+        self.server_names: list[str | None] = []
+        requests = self.requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keeps connections open unless the client says close
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                requests.append((self.path, self.headers.get("Host", "")))
+                status, headers, body = routes.get(self.path, (404, {}, b"not found"))
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            tls.sni_callback = lambda sock, name, ctx: self.server_names.append(name)
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def __enter__(self) -> RecordingServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_urls_fetch_connects_only_to_the_checked_address(server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding: the name resolves to a public address for the check, then to 127.0.0.1.
+    The fetch connects to the checked address only (refused by the test network), never to
+    the second answer, so the loopback server is never reached."""
+    server.route("/admin", "internal admin page")
+    net = FakeNetwork({"rebind.example": [[PUBLIC_V4], ["127.0.0.1"]]})
+    net.install(monkeypatch)
+    with pytest.raises(FetchError, match="cannot fetch"):
+        fetch(f"http://rebind.example:{server.port}/admin", resolve=net.resolve)
+    assert net.connects == [(PUBLIC_V4, server.port)]
+    assert net.lookups == ["rebind.example"]  # looked up once, for the check
+    assert server.hits == []
+
+
+def test_urls_fetch_refuses_a_connection_that_reached_another_address(
+    server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The socket reached 127.0.0.1 although 127.0.0.2 was checked: refused before the request
+    is sent."""
+    server.route("/page", "a page")
+    net = FakeNetwork({"local.example": [["127.0.0.2"]]}, redirect={"127.0.0.2": "127.0.0.1"})
+    net.install(monkeypatch)
+    with pytest.raises(FetchError, match="connected to 127.0.0.1, not to the checked address 127.0.0.2"):
+        fetch(f"http://local.example:{server.port}/page", resolve=net.resolve, allow_private=True)
+    assert server.hits == []
+
+
+def test_urls_fetch_tries_the_next_checked_address(server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    server.route("/page", "a page")
+    net = FakeNetwork({"dual.example": [[PUBLIC_V6, "127.0.0.1"]]})
+    net.install(monkeypatch)
+    got = fetch(f"http://dual.example:{server.port}/page", resolve=net.resolve, allow_private=True)
+    assert got.body == b"a page"
+    assert net.connects == [(PUBLIC_V6, server.port), ("127.0.0.1", server.port)]
+
+
+def test_urls_fetch_pins_every_hop_and_keeps_the_host_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A normal fetch through names with redirects: each hop is looked up once, connected to
+    its checked address, and sent with the name in the Host header."""
+    routes = {
+        "/a": (302, {"Location": "/b"}, b""),
+        "/b": (301, {"Location": "http://mirror.example:{port}/c"}, b""),
+        "/c": (200, {"Content-Type": "text/plain"}, b"Ferry service resumes."),
+    }
+    with RecordingServer(routes) as srv:
+        routes["/b"] = (301, {"Location": f"http://mirror.example:{srv.port}/c"}, b"")
+        net = FakeNetwork({"news.example": [["127.0.0.1"]], "mirror.example": [["127.0.0.1"]]})
+        net.install(monkeypatch)
+        got = fetch(f"http://news.example:{srv.port}/a", resolve=net.resolve, allow_private=True)
+    assert (got.url, got.body) == (f"http://mirror.example:{srv.port}/c", b"Ferry service resumes.")
+    assert srv.requests == [
+        ("/a", f"news.example:{srv.port}"),
+        ("/b", f"news.example:{srv.port}"),
+        ("/c", f"mirror.example:{srv.port}"),
+    ]
+    assert net.lookups == ["news.example", "news.example", "mirror.example"]  # one check per hop
+    assert {ip for ip, _ in net.connects} == {"127.0.0.1"}  # the socket layer never looked a name up
+    assert len(net.connects) == 3  # a new connection per hop: one made for a name never serves another
+
+
+def _tls_context(tmp_path: Any, name: str) -> tuple[Any, Any]:
+    """A server context with a self-signed certificate for `name`, and a client context
+    trusting it (made with the openssl command)."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", f"/CN={name}",
+         "-addext", f"subjectAltName=DNS:{name}"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    client = ssl.create_default_context(cafile=str(cert))
+    return server, client
+
+
+def test_urls_fetch_https_to_the_checked_address_verifies_the_name(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """https to a pinned address: the TLS server name (SNI) and the certificate check use the
+    URL's name, not the address (a certificate for news.example only is accepted)."""
+    server_ctx, client_ctx = _tls_context(tmp_path, "news.example")
+    routes = {"/story": (200, {"Content-Type": "text/html"}, b"<p>Story</p>")}
+    with RecordingServer(routes, tls=server_ctx) as srv:
+        net = FakeNetwork({"news.example": [["127.0.0.1"]]})
+        net.install(monkeypatch)
+        got = fetch(
+            f"https://news.example:{srv.port}/story", resolve=net.resolve, allow_private=True, verify=client_ctx
+        )
+        assert got.body == b"<p>Story</p>"
+        assert srv.server_names == ["news.example"]
+        assert srv.requests == [("/story", f"news.example:{srv.port}")]
+        assert net.connects == [("127.0.0.1", srv.port)]
+        other = FakeNetwork({"other.example": [["127.0.0.1"]]})
+        other.install(monkeypatch)
+        with pytest.raises(FetchError, match="cannot fetch"):  # the certificate is not for this name
+            fetch(
+                f"https://other.example:{srv.port}/story", resolve=other.resolve, allow_private=True, verify=client_ctx
+            )

@@ -17,6 +17,9 @@ event told by several reports) share `event_group`, the column to deduplicate on
   supporting claims of its cluster with the same PLOVER type, as ACLED takes the most
   conservative report; 0 when none.
   Breakdowns ("of these, 40 were children") are not totals and are not used.
+
+Every text cell is written on one line (runs of whitespace, carriage returns included, become
+one space) and through `safe_cell`, as in the CSV export, so no cell runs as a formula.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any, TextIO
 
 import yaml
 
+from crosscheck.export.csv import safe_cell
 from crosscheck.export.json import export_ledger
 from crosscheck.ledger import Ledger
 
@@ -285,12 +289,17 @@ def acled_rows(data: Row) -> list[Row]:
     return rows
 
 
+def _cells(row: Row) -> Row:
+    """A row as written: text on one line, never a formula; numbers as they are."""
+    return {key: safe_cell(" ".join(v.split()) if isinstance(v, str) else v) for key, v in row.items()}
+
+
 def write_acled(ledger: Ledger, out: TextIO) -> str:
     """Write the ACLED-style table as CSV to `out`; returns a count for the user."""
     data = export_ledger(ledger)
     rows = acled_rows(data)
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(map(_cells, rows))
     typed = sum(1 for c in data.get("claims", []) if c.get("event_type"))
     return f"wrote {len(rows)} events from {typed} claims with an event type (others are not ACLED events)"

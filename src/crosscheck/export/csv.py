@@ -4,6 +4,10 @@ Every table has a fixed list of columns (`COLUMNS`, documented in docs/exports.m
 spreadsheet or a script can rely on them whatever the ledger holds. A span becomes `doc`,
 `start`, `end`, `text` columns; lists and objects become JSON cells; a missing value is an
 empty cell.
+
+Text cells are made safe for spreadsheets (`safe_cell`): one that starts with `=`, `+`, `-`,
+`@`, a tab or a carriage return gets a leading `'`, so it is shown as text rather than run as a
+formula (OWASP's advice on CSV injection). Numbers the exporter writes stay numbers.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 from crosscheck.export.json import export_ledger
 from crosscheck.ledger import Ledger
 
-__all__ = ["COLUMNS", "TABLES", "table_rows", "write_csv"]
+__all__ = ["COLUMNS", "FORMULA_STARTS", "TABLES", "safe_cell", "safe_row", "table_rows", "write_csv"]
 
 Row = dict[str, Any]
 
@@ -119,6 +123,21 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "events": ("id", "type", "actor", "target", "place", "when_start", "when_end", "claims"),
 }
 TABLES = tuple(COLUMNS)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as it is: a text cell starting with one of `FORMULA_STARTS`
+    gets a leading `'`. Numbers (int, float) are returned unchanged: only text is neutralised."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(row: Row) -> Row:
+    """`safe_cell` applied to every cell of a row."""
+    return {key: safe_cell(value) for key, value in row.items()}
 
 
 def _span(span: Row | None) -> Row:
@@ -220,6 +239,6 @@ def write_csv(ledger: Ledger, folder: Path) -> list[Path]:
         with path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=COLUMNS[table])
             writer.writeheader()
-            writer.writerows(table_rows(data, table))
+            writer.writerows(map(safe_row, table_rows(data, table)))
         written.append(path)
     return written

@@ -224,6 +224,7 @@ def _read_file(path: Path, label: str, kind: str, options: IngestOptions) -> Ite
             yield from _feed(data, label)
             return
         text = decode(data, label)
+        del data  # not kept alive (a second copy of the input) while the report is stored
         if kind == "text":
             yield read_text(text, label)
         elif kind == "markdown":

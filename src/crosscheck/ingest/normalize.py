@@ -19,7 +19,13 @@ __all__ = ["Draft", "META_KEYS", "check_meta", "make_document", "normalise_text"
 
 META_KEYS = ("outlet", "url", "title", "published", "language", "author")
 
-_SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs to make one plain space. A lone plain space is left alone (not matched), so a clean text
+# comes back as the same object instead of a copy built from millions of pieces.
+_SPACES = re.compile(
+    r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+)
+# Spaces at either end of a line (what str.strip() removes from each line, newlines kept).
+_LINE_EDGES = re.compile(r"[^\S\n]+\n[^\S\n]*|\n[^\S\n]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 # C0 and C1 control characters other than tab and newline: never text, and a NUL cuts
 # SQLite's length() short.
@@ -44,7 +50,7 @@ def normalise_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
     text = _CONTROLS.sub("", _ZERO_WIDTH.sub("", text))
     text = _SPACES.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _LINE_EDGES.sub("\n", text)  # trims every line without splitting the text into lines
     # NFC again: removing a zero-width character can leave a base letter and a combining
     # mark side by side, which the first pass could not compose.
     return unicodedata.normalize("NFC", _BLANKS.sub("\n\n", text).strip())

@@ -18,11 +18,13 @@ _FRONT = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S | 
 _HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
 _LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_FIRST_LINE = re.compile(r"\S[^\n]{0,999}")  # enough for a 300-character title
 
 
 def read_text(text: str, origin: str) -> Draft:
     """A plain-text report: the first line is usually its headline."""
-    first = text.strip().split("\n", 1)[0].strip()
+    line = _FIRST_LINE.search(text)  # found in place: no copy of a long text
+    first = line.group().strip() if line else ""
     return Draft(text=text, origin=origin, meta={"title": first[:300] or None})
 
 

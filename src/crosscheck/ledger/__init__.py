@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from crosscheck.errors import LedgerError, ReadOnlyLedger, SchemaError
-from crosscheck.ingest.dedup import band_keys, is_near_duplicate, shingles, signature
+from crosscheck.ingest.dedup import Shingles, band_keys, is_near_duplicate, shingles, signature
 from crosscheck.ledger.schema import MIGRATIONS
 from crosscheck.records import Analysis, Document
 
@@ -223,7 +223,7 @@ class Ledger:
             for r in rows
         ]
 
-    def _near_duplicate(self, own: set[int], keys: list[int]) -> str | None:
+    def _near_duplicate(self, own: Shingles, keys: list[int]) -> str | None:
         marks = ",".join("?" * len(keys))
         rows = self.conn.execute(
             f"SELECT d.id, d.text, d.duplicate_of FROM documents d WHERE d.id IN "
