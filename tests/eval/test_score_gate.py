@@ -30,7 +30,10 @@ def _gate(folder: Path, overall: float, part: float) -> tuple[Path, Path, float,
 
 # corpus -> (folder, gold file, overall floor, per-part floor)
 GATES = {
-    "iran-2026": _gate(SHARED / "corpus" / "iran-2026", 0.95, 0.85),
+    # The sample story's propositions fell from 0.865 to about 0.6 when the word lists written from
+    # its own sentences (data/concepts.yaml, its counter-claim patterns) and the thresholds fitted
+    # to the first six stories were removed (issue 10); the overall floor stays.
+    "iran-2026": _gate(SHARED / "corpus" / "iran-2026", 0.95, 0.55),
     "dam-2031": _gate(STORIES / "dam-2031", 0.95, 0.90),
     "ceasefire-2032": _gate(STORIES / "ceasefire-2032", 0.92, 0.40),
     "election-2033": _gate(STORIES / "election-2033", 0.95, 0.90),
@@ -41,6 +44,10 @@ GATES = {
     "blast-2036": _gate(STORIES / "blast-2036", 0.67, 0.0),
     "border-2037": _gate(STORIES / "border-2037", 0.69, 0.0),
     "riot-2038": _gate(STORIES / "riot-2038", 0.73, 0.0),
+    # the three written at the same time and first run after the verdicts rebuild
+    "ferry-2039": _gate(STORIES / "ferry-2039", 0.60, 0.0),
+    "militia-2040": _gate(STORIES / "militia-2040", 0.66, 0.0),
+    "depot-2041": _gate(STORIES / "depot-2041", 0.70, 0.0),
 }
 
 

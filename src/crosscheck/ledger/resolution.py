@@ -175,10 +175,12 @@ def _entity_order(conn: sqlite3.Connection, entity: str) -> tuple[str, str, str]
 def _chain(conn: sqlite3.Connection, claim: sqlite3.Row) -> list[ChainLink]:
     links = [(claim["source_text"], claim["source_kind"], claim["source_entity"])]
     links += [(v["text"], v["kind"], v.get("entity")) for v in json.loads(claim["via"])]
+    if claim["source_text"].strip().lower() in _PRONOUNS:
+        links[0] = _antecedent(conn, claim) or links[0]
     out = []
     for text, kind, entity in links:
         if kind != "outlet" and not _can_be_origin(text):
-            continue  # "5,137", "he" left unresolved: never an origin
+            continue  # "5,137", a pronoun left unresolved: never an origin
         actor = None
         if entity:
             row = conn.execute(
@@ -198,6 +200,27 @@ def _chain(conn: sqlite3.Connection, claim: sqlite3.Row) -> list[ChainLink]:
 # Personal pronouns (a closed class of English grammar): a source that is still one after the
 # report's own resolution names no one.
 _PRONOUNS = frozenset({"i", "you", "he", "she", "it", "we", "they", "him", "her", "us", "them", "one"})
+
+
+def _antecedent(conn: sqlite3.Connection, claim: sqlite3.Row) -> tuple[str, str, str | None] | None:
+    """The speaker a pronoun source ("It added that ...", "she said") stands for: the nearest
+    named source before it in its report that agrees with it in person ("he", "she": a person;
+    "it": not a person; "they": either)."""
+    pronoun = claim["source_text"].strip().lower()
+    rows = conn.execute(
+        "SELECT c.source_text, c.source_kind, c.source_entity, e.type FROM claims c "
+        "LEFT JOIN entities e ON e.id = c.source_entity WHERE c.doc = ? AND c.start < ? "
+        "AND c.source_kind IN ('named', 'document') ORDER BY c.start DESC LIMIT 8",
+        (claim["doc"], claim["start"]),
+    ).fetchall()
+    for text, kind, entity, type_ in rows:
+        if text.strip().lower() in _PRONOUNS:
+            continue
+        person = type_ == "PERSON"
+        if (pronoun in ("he", "she", "him", "her") and not person) or (pronoun == "it" and person):
+            continue
+        return str(text), str(kind), entity
+    return None
 
 
 def _can_be_origin(words: str) -> bool:
