@@ -114,7 +114,8 @@ def _founder(rows: Sequence[sqlite3.Row]) -> sqlite3.Row | None:
 
 def _neighbourhood(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
     """Claims reached from `seeds` through kept edges, strongest pairs first, with the other
-    members of their clusters (up to about MAX_NEIGHBOURHOOD)."""
+    members of their clusters, the other claims of a denial's report (what it answers may be
+    there) and the claims a user put together with them (up to about MAX_NEIGHBOURHOOD)."""
     seen = set(seeds)
     frontier = sorted(seen)
     while frontier and len(seen) < MAX_NEIGHBOURHOOD:
@@ -124,9 +125,13 @@ def _neighbourhood(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
             f"SELECT b, score FROM claim_edges WHERE a IN ({marks}) AND score >= ? UNION ALL "
             f"SELECT a, score FROM claim_edges WHERE b IN ({marks}) AND score >= ? UNION ALL "
             f"SELECT m2.claim, 2.0 FROM memberships m1 JOIN memberships m2 ON m2.cluster = m1.cluster "
-            f"WHERE m1.claim IN ({marks})",
-            [*chunk, EDGE_FLOOR, *chunk, EDGE_FLOOR, *chunk],
+            f"WHERE m1.claim IN ({marks}) UNION ALL "
+            f"SELECT c2.id, 2.0 FROM claims c JOIN claims c2 ON c2.doc = c.doc WHERE c.id IN ({marks}) AND c.denial = 1",
+            [*chunk, EDGE_FLOOR, *chunk, EDGE_FLOOR, *chunk, *chunk],
         ).fetchall()
+        for claims, _ in _user_ids(conn):  # what a user put together is judged together
+            if claims & set(chunk):
+                found += [(c, 2.0) for c in claims]
         best: dict[str, float] = {}
         for claim, score in found:
             if claim not in seen:
@@ -134,23 +139,6 @@ def _neighbourhood(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
         new = sorted(best, key=lambda c: (-best[c], c))[: max(0, MAX_NEIGHBOURHOOD - len(seen))]
         seen |= set(new)
         frontier.extend(new)
-    marks = ",".join("?" * len(seen))
-    seen |= {  # a denial is read with the report that carries it (what it answers may be there)
-        r[0]
-        for r in conn.execute(
-            f"SELECT c2.id FROM claims c JOIN claims c2 ON c2.doc = c.doc WHERE c.id IN ({marks}) AND c.denial = 1",
-            sorted(seen),
-        )
-    }
-    for claims, _ in _user_ids(conn):  # what a user put together is judged together
-        if claims & seen:
-            present = {
-                r[0]
-                for r in conn.execute(
-                    f"SELECT id FROM claims WHERE id IN ({','.join('?' * len(claims))})", sorted(claims)
-                )
-            }
-            seen |= present
     return seen
 
 
@@ -221,8 +209,8 @@ def _answered_in_report(
     claims: dict[str, sqlite3.Row], denial: str, scores: dict[tuple[str, str], float], text: str
 ) -> str | None:
     """The claim a denial answers when none elsewhere matches it well enough: in the report
-    that carries it, a claim reported (not quoted) from someone else just before it (in its
-    paragraph or the one before; the most like it, else the nearest), since a report gives the
+    that carries it, the claim reported (not quoted) from someone else just before it (in its
+    paragraph or the one before) that shares something with it, since a report gives the
     accused's reply right after the accusation (the "verbal reactions" that follow the main
     event in the news schema; van Dijk 1988, "News as discourse"); failing that, the earlier
     claim of the report most like it. A denial that only points back ("rejected the
@@ -244,9 +232,12 @@ def _answered_in_report(
     if is_anaphoric(frozenset(json.loads(d["terms"]))):
         return str(max(earlier, key=lambda r: r["start"])["id"])
     near = [r for r in earlier if _paragraphs_apart(text, r["start"], d["start"]) <= 1]
-    linked = [(scores.get(_pair(denial, r["id"]), 0.0), r["start"], r["id"]) for r in near or earlier]
-    best = max(linked)
-    return str(best[2]) if near or best[0] > 0 else None
+    for pool in (near, earlier):
+        linked = [(scores.get(_pair(denial, r["id"]), 0.0), r["start"], r["id"]) for r in pool]
+        best = max(linked, default=(0.0, 0, ""))
+        if best[0] > 0:
+            return str(best[2])
+    return None
 
 
 def _paragraphs_apart(text: str, start: int, stop: int) -> int:

@@ -77,7 +77,14 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
             (f"actor:{gone}",),
         )
     ]
-    renamed = [r[0] for r in conn.execute("SELECT claim FROM claim_keys WHERE key=?", (f"a:{gone}",))]
+    renamed = [  # claims that name the actor, as actor, subject or source, in any report that mentions it
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT c.id FROM actors a JOIN entities e ON e.id = a.entity JOIN claims c ON c.doc = e.doc "
+            "WHERE a.actor = ?",
+            (gone,),
+        )
+    ]
     conn.execute("UPDATE actors SET actor=? WHERE actor=?", (keep, gone))
     conn.execute("UPDATE OR IGNORE claim_keys SET key=? WHERE key=?", (f"a:{keep}", f"a:{gone}"))
     conn.execute("DELETE FROM claim_keys WHERE key=?", (f"a:{gone}",))
@@ -93,7 +100,8 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
     for category in categories:
         conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, f"actor:{gone}"))
         rebuild_series(conn, category, f"actor:{keep}")
-    for cluster in affected:
+    regrouped = recluster(conn, renamed)  # what the merged actor's claims share has changed
+    for cluster in sorted(set(affected) - regrouped):
         recompute_cluster(conn, cluster, None)
 
 

@@ -31,12 +31,16 @@ def _unique(items: Sequence[str]) -> tuple[str, ...]:
 
 
 def cluster_status(members: Sequence[Member]) -> Status:
-    """corroborated (2+ independent supporting origins, none refuting), single_source,
+    """corroborated (2+ independent supporting origins that cite a source, none refuting), single_source,
     contested (supported and refuted), denied (only refuted), unattributed (only outlets'
     own uncited statements support it)."""
     supporting = [m for m in members if m.stance == "supports"]
     refuting = [m for m in members if m.stance == "refutes"]
     origins = _unique([m.origin for m in supporting])
+    # Corroboration needs two origins that say where they have it from: an outlet's own uncited
+    # sentence (most often a rewrite of the wires or of the very source it sits beside) can be
+    # an origin, but it does not confirm anyone (DESIGN.md: "confirmed by independent sources").
+    sourced = _unique([m.origin for m in supporting if m.origin_kind != "outlet"])
     refuted_by = _unique([m.origin for m in refuting if m.origin not in origins])
     if refuting and not supporting:
         status = "denied"
@@ -44,9 +48,9 @@ def cluster_status(members: Sequence[Member]) -> Status:
         status = "contested"
     elif supporting and all(m.origin_kind == "outlet" for m in supporting):
         status = "unattributed"
-    elif len(origins) >= 2:
+    elif len(sourced) >= 2:
         status = "corroborated"
-    elif len(origins) == 1:
+    elif origins:
         status = "single_source"
     else:
         status = "unattributed"
@@ -60,4 +64,6 @@ def cluster_status(members: Sequence[Member]) -> Status:
         parts.append(f"Refuted by: {'; '.join(refuted_by)}.")
     if status == "unattributed" and origins:
         parts.append("Only the outlets' own statements, citing no one.")
+    elif status == "single_source" and len(origins) > 1:
+        parts.append("The others are outlets' own statements, citing no one: they confirm nothing.")
     return Status(status, origins, refuted_by, " ".join(parts))
