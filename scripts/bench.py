@@ -245,7 +245,7 @@ def section_ingest(ctx: Context) -> dict[str, Any]:
     }
 
 
-from bench_analysis import section_analysis, section_incremental, section_nlp_bare  # noqa: E402
+from bench_analysis import section_analysis, section_incremental, section_nlp_bare, section_repetitive  # noqa: E402
 
 SECTIONS: list[tuple[str, Callable[[Context], dict[str, Any]]]] = [
     ("baseline", section_baseline),
@@ -253,6 +253,7 @@ SECTIONS: list[tuple[str, Callable[[Context], dict[str, Any]]]] = [
     ("nlp_bare", section_nlp_bare),
     ("analysis", section_analysis),
     ("incremental", section_incremental),
+    ("repetitive", section_repetitive),
 ]
 
 
@@ -267,6 +268,8 @@ def ratios(results: dict[str, dict[str, Any]]) -> dict[str, float]:
         out["analysis/nlp_bare"] = round(results["analysis"]["words_per_s"] / bare, 3)
     if "incremental" in results:
         out["incremental full/empty"] = results["incremental"]["full/empty"]
+    if "repetitive" in results:
+        out["repetitive add/nlp_bare"] = results["repetitive"]["add/nlp_bare"]
     return out
 
 

@@ -204,3 +204,53 @@ def section_incremental(ctx: Any) -> dict[str, Any]:
         "ms_per_doc_full": round(per_full * 1000, 2),
         "full/empty": round(per_full / per_empty, 2),
     }
+
+
+REPETITIVE_DOCS = 300
+
+
+def _syndicated(rng: random.Random, paragraphs: list[str], docs: int) -> list[str]:
+    """Reports built from overlapping paragraphs, as syndication produces: each takes four to
+    six paragraphs of a shared pool, in a shuffled order, with its own first line."""
+    out = []
+    for i in range(docs):
+        picked = rng.sample(paragraphs, rng.randint(4, min(6, len(paragraphs))))
+        out.append(f"Report {i} on the crisis\n\n" + "\n\n".join(picked))
+    return out
+
+
+def section_repetitive(ctx: Any) -> dict[str, Any]:
+    """`add` with analysis and resolution (store, link, re-cluster) over 300 syndicated
+    reports, against bare `nlp.pipe` over the same texts, both as words per CPU-second."""
+    from crosscheck.analyse import analyse_documents
+    from crosscheck.ingest import Draft, make_document
+    from crosscheck.ledger import Ledger
+    from crosscheck.nlp.pipeline import load_pipeline
+
+    rng = random.Random(5)
+    pool = [p for t in _texts(ctx, 40) for p in t.split("\n\n") if len(p.split()) > 20][:60]
+    texts = _syndicated(rng, pool, REPETITIVE_DOCS)
+    words = sum(len(t.split()) for t in texts)
+    bare = load_pipeline(bare=True)
+    list(bare.pipe(texts[:5]))
+    start = time.process_time()
+    for _ in bare.pipe(texts, batch_size=32):
+        pass
+    bare_s = time.process_time() - start
+    load_pipeline()
+    docs = [
+        make_document(Draft(text=t, origin=f"syndicated/{i}", meta={"language": "en", "published": "2031-03-05"}))
+        for i, t in enumerate(texts)
+    ]
+    start = time.process_time()
+    with Ledger.open(ctx.scratch / "repetitive.db") as ledger:
+        for document, analysis in analyse_documents(docs):
+            ledger.add(document, analysis=analysis if not isinstance(analysis, Exception) else None)
+    full_s = time.process_time() - start
+    return {
+        "documents": len(texts),
+        "words": words,
+        "bare_words_per_cpu_s": round(words / bare_s),
+        "add_words_per_cpu_s": round(words / full_s),
+        "add/nlp_bare": round(bare_s / full_s, 3),
+    }
