@@ -77,7 +77,6 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
                 dates=frozenset(dates),
                 subjects=frozenset(subjects),
                 source_actor=entity_info.get(c["source_entity"], (None, None))[0] if c["source_entity"] else None,
-                attributed=c["source_kind"] != "outlet",
                 polarity=c["polarity"],
                 kind=c["kind"],
                 vector=vectors.get(c["id"]),

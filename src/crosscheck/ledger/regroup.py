@@ -118,6 +118,7 @@ def _neighbourhood(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
     there) and the claims a user put together with them (up to about MAX_NEIGHBOURHOOD)."""
     seen = set(seeds)
     frontier = sorted(seen)
+    merged = _user_ids(conn)
     while frontier and len(seen) < MAX_NEIGHBOURHOOD:
         chunk, frontier = frontier[:200], frontier[200:]
         marks = ",".join("?" * len(chunk))
@@ -129,7 +130,7 @@ def _neighbourhood(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
             f"SELECT c2.id, 2.0 FROM claims c JOIN claims c2 ON c2.doc = c.doc WHERE c.id IN ({marks}) AND c.denial = 1",
             [*chunk, EDGE_FLOOR, *chunk, EDGE_FLOOR, *chunk, *chunk],
         ).fetchall()
-        for claims, _ in _user_ids(conn):  # what a user put together is judged together
+        for claims, _ in merged:  # what a user put together is judged together
             if claims & set(chunk):
                 found += [(c, 2.0) for c in claims]
         best: dict[str, float] = {}

@@ -393,13 +393,7 @@ def _appendix(b: Brief) -> str:
         anchor, title = APPENDIX[key]
         parts.append(f'<h3 id="{anchor}">{_e(title)}</h3>{body}')
 
-    for key, sec in (
-        ("corroborated", b.corroborated),
-        ("single-source", b.single_source),
-        ("unattributed", b.unattributed),
-        ("contested", b.contested),
-        ("no-comment", b.no_comment),
-    ):
+    for key, sec in b.statement_sections():
         if sec.rest:
             block(key, '<ul class="clusters">' + "".join(_cluster(i) for i in sec.rest) + "</ul>")
     rest_figures = [r for sec in b.figures.values() for r in sec.rest]

@@ -265,13 +265,7 @@ def _source_table(sources: list[SourceItem]) -> list[str]:
 def _appendix(b: Brief) -> list[str]:
     """Every list in full, under headings the "and N more" links point at."""
     out: list[str] = []
-    for key, sec in (
-        ("corroborated", b.corroborated),
-        ("single-source", b.single_source),
-        ("unattributed", b.unattributed),
-        ("contested", b.contested),
-        ("no-comment", b.no_comment),
-    ):
+    for key, sec in b.statement_sections():
         if sec.rest:
             out += [f"### {APPENDIX[key][1]}", "", *(_cluster(i) for i in sec.rest), ""]
     rest_figures = [r for sec in b.figures.values() for r in sec.rest]

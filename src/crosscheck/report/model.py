@@ -173,3 +173,13 @@ class Brief:
     sources_shown: int = 0
     places_listed: int = 8
     clock: str = "published"
+
+    def statement_sections(self) -> list[tuple[str, Section]]:
+        """The statement sections with their appendix keys, in the order a brief shows them."""
+        return [
+            ("corroborated", self.corroborated),
+            ("single-source", self.single_source),
+            ("unattributed", self.unattributed),
+            ("contested", self.contested),
+            ("no-comment", self.no_comment),
+        ]

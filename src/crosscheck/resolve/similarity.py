@@ -50,7 +50,6 @@ class ClaimFeatures:
     dates: frozenset[str] = field(default_factory=frozenset)
     subjects: frozenset[str] = field(default_factory=frozenset)
     source_actor: str | None = None
-    attributed: bool = False
     polarity: str = "positive"
     kind: str = "assertion"
     vector: npt.NDArray[np.float32] | None = field(default=None, compare=False)
