@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,10 +76,9 @@ def test_cli_changes_by(cli: Callable[..., CliResult], late_ledger: tuple[Path, 
     assert cli("--ledger", path, "changes", "--by", "moon").code == 4
 
 
-def test_web_changes_page_says_its_clock(late_ledger: tuple[Path, str], tmp_path: Path) -> None:
+def _app(late_ledger: tuple[Path, str], tmp_path: Path) -> Any:
+    """The web app over a copy of the late ledger."""
     import shutil
-
-    from fastapi.testclient import TestClient
 
     from crosscheck.web.app import create_app
 
@@ -87,13 +87,41 @@ def test_web_changes_page_says_its_clock(late_ledger: tuple[Path, str], tmp_path
     for suffix in ("-wal", "-shm"):
         if Path(str(late_ledger[0]) + suffix).exists():
             shutil.copy(str(late_ledger[0]) + suffix, str(path) + suffix)
-    app = create_app(path)
+    return create_app(path)
+
+
+def test_web_changes_page_says_its_clock(late_ledger: tuple[Path, str], tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    app = _app(late_ledger, tmp_path)
     with TestClient(app, base_url="http://127.0.0.1") as client:
         pub = client.get("/changes", params={"since": "2031-03-01"}).text
         added = client.get("/changes", params={"since": "1d", "by": "added"}).text
         app.state.jobs.shutdown()
     assert "were published" in pub and "Norvanian Army" not in pub
     assert "ingest time" in added and "Norvanian Army" in added
+
+
+def test_web_api_changes_by_matches_the_cli(late_ledger: tuple[Path, str], tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    app = _app(late_ledger, tmp_path)
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        default = client.get("/api/changes", params={"since": "2031-03-01", "every": True}).json()
+        pub = client.get("/api/changes", params={"since": "2031-03-01", "every": True, "by": "published"}).json()
+        added = client.get("/api/changes", params={"since": "1d", "every": True, "by": "added"}).json()
+        bad = client.get("/api/changes", params={"by": "moon"})
+        app.state.jobs.shutdown()
+    with Ledger.open(late_ledger[0], readonly=True) as ledger:
+        cli_pub = queries.changes_since(ledger, "2031-03-01", every=True, by="published")
+        cli_added = queries.changes_since(ledger, "1d", every=True, by="added")
+    assert default == pub and pub["by"] == "published" and added["by"] == "added"
+    assert [s["cluster"] for s in pub["statuses"]] == [s["cluster"] for s in cli_pub["statuses"]]
+    assert [s["cluster"] for s in added["statuses"]] == [s["cluster"] for s in cli_added["statuses"]]
+    # the old report added last is news only by ingest time
+    assert not any("Norvanian Army" in (s["proposition"] or "") for s in pub["statuses"])
+    assert any("Norvanian Army" in (s["proposition"] or "") for s in added["statuses"])
+    assert bad.status_code == 422
 
 
 def test_brief_what_changed_reads_publication_time(late_ledger: tuple[Path, str]) -> None:

@@ -9,7 +9,6 @@ import re
 from crosscheck.report import charts
 from crosscheck.report.map import add_titles, fit_frame, place_labels, places_map_spec, split_core
 from crosscheck.web.charts import places_map
-from crosscheck.web.render import map_svg
 
 IRAQ = [
     ("Baghdad", "IQ", 33.31, 44.36, 30),
@@ -84,12 +83,14 @@ def test_map_one_projection_for_brief_and_web() -> None:
     assert len(drawn) == len(places)
     for (x, y), (ex, ey) in zip(sorted(drawn), expected, strict=True):
         assert abs(x - ex) < 0.5 and abs(y - ey) < 0.5
-    # the web app's fallback SVG uses the same fitting, not a world equirectangular
-    web = fit_frame(places, 720, 360)
-    fallback = str(map_svg([p | {"id": f"p{i}"} for i, p in enumerate(places)]))
-    cx, cy = map(float, re.search(r'<circle cx="([\d.]+)" cy="([\d.]+)"', fallback).groups())  # type: ignore[union-attr]
-    ex, ey = web.project(44.36, 33.31)
-    assert abs(cx - ex) < 0.1 and abs(cy - ey) < 0.1 and 'class="label"' in fallback
+    # the web app draws its map with the same spec builder, hence the same fitting
+    dots = re.findall(
+        r'aria-roledescription="circle" transform="translate\(([\d.]+),([\d.]+)\)', str(places_map(places))
+    )
+    web = sorted(fit_frame(places, 900, 440).project(float(p["lon"]), float(p["lat"])) for p in places)  # type: ignore[arg-type]
+    assert len(dots) == len(places)
+    for (x, y), (ex, ey) in zip(sorted((float(a), float(b)) for a, b in dots), web, strict=True):
+        assert abs(x - ex) < 0.5 and abs(y - ey) < 0.5
 
 
 def test_web_places_map_links_and_names_each_dot() -> None:

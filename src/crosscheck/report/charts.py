@@ -366,7 +366,7 @@ def _layout(n: int, edges: list[tuple[int, int]], width: float, height: float) -
 
 def actor_graph_svg(graph: dict[str, list[dict[str, Any]]], *, width: int = 720, height: int = 460) -> str:
     """An SVG of actors (circles sized by mentions, coloured by type) and their relations
-    (arrows labelled with the predicate). Names are escaped."""
+    (arrows labelled with the predicate). Names are escaped; a node with an `href` links there."""
     nodes, edges = graph.get("nodes", []), graph.get("edges", [])
     if not nodes:
         return ""
@@ -401,12 +401,13 @@ def actor_graph_svg(graph: dict[str, list[dict[str, Any]]], *, width: int = 720,
     for n, (x, y), r in zip(nodes, pos, radius, strict=True):
         name = html.escape(n["name"] if len(n["name"]) <= 32 else n["name"][:31] + "…")
         colour = TYPE_COLOURS.get(n["type"], "#8c8c8c")
-        out.append(
+        node = (
             f'<g class="node"><circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}" fill-opacity="0.85" '
             f'stroke="white" stroke-width="1.5"><title>{html.escape(n["name"])} ({html.escape(n["type"])}, '
             f'{int(n["mentions"])} mentions)</title></circle><text x="{x:.1f}" y="{y + r + 12:.1f}" font-size="11" '
             f'text-anchor="middle" fill="#222">{name}</text></g>'
         )
+        out.append(f'<a href="{html.escape(n["href"], quote=True)}">{node}</a>' if n.get("href") else node)
     legend_x = 10
     for kind in sorted({n["type"] for n in nodes}):
         out.append(

@@ -149,9 +149,16 @@ def search(
 
 
 @router.get("/changes")
-def changes(ledger: Read, since: Annotated[str, Query(max_length=40)] = "7d", every: bool = False) -> Obj:
-    """What changed since a date (`2026-01-09`, `3d`, `12h`, `today`)."""
-    return queries.changes_since(ledger, since, every=every)
+def changes(
+    ledger: Read,
+    since: Annotated[str, Query(max_length=40)] = "7d",
+    every: bool = False,
+    by: Literal["published", "added"] = "published",
+) -> Obj:
+    """What changed since a date (`2026-01-09`, `3d`, `12h`, `today`), by when the reports
+    behind each change were published (`by=published`, the default) or added (`by=added`),
+    as `crosscheck changes --by`; `by` in the answer names the clock read."""
+    return {"by": by, **queries.changes_since(ledger, since, every=every, by=by)}
 
 
 @router.get("/judgements")

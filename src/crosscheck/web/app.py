@@ -14,18 +14,17 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader
 from starlette.concurrency import run_in_threadpool
 
 from crosscheck.errors import CrosscheckError, LedgerError
 from crosscheck.ledger import Ledger
 from crosscheck.queries import BadValue, NotFound
+from crosscheck.report.templating import environment
 from crosscheck.web.jobs import JobRunner
 from crosscheck.web.security import Guard, is_loopback, safe_url
 
@@ -155,12 +154,7 @@ def _error(status: int) -> Any:
 
 
 def _templates() -> Jinja2Templates:
-    env = Environment(
-        loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True
-    )
+    """The web app's templates, in the environment the brief shares (autoescaping, `parts.html`)."""
+    env = environment(HERE / "templates")
     env.filters["safe_url"] = safe_url
-    env.filters["q"] = lambda value: quote(str(value), safe="")
-    env.filters["short"] = lambda value, n=80: (
-        (str(value)[: n - 1] + "…") if value and len(str(value)) > n else (value or "")
-    )
     return Jinja2Templates(env=env)

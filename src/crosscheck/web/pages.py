@@ -13,8 +13,8 @@ from crosscheck import queries
 from crosscheck.ledger import Ledger
 from crosscheck.web import api, data
 from crosscheck.web.app import reader
-from crosscheck.web.charts import places_map, series_chart
-from crosscheck.web.render import Mark, highlight, highlight_at, relation_graph
+from crosscheck.web.charts import places_map, relation_chart, series_chart
+from crosscheck.web.render import Mark, highlight, highlight_at
 
 __all__ = ["router"]
 
@@ -99,7 +99,7 @@ def entity(request: Request, ledger: Read, entity: str) -> Response:
     e = api.entity(ledger, entity)
     for m in e["mentions"]:
         m["html"] = highlight_at(m["context"], [(m["at"][0], m["at"][1], "content")])
-    graph = relation_graph(e["id"], e["name"], e["relations"]) if e["relations"] else Markup("")
+    graph = relation_chart(e["id"], e["name"], e["type"], e["relations"]) if e["relations"] else Markup("")
     return page(request, "entity.html", e=e, graph=graph)
 
 
