@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -197,11 +196,9 @@ def test_dask_makes_the_same_ledger_as_a_local_run(
     local = cli("--ledger", tmp_path / "local.db", "add", "--workers", "1", folder)
     assert local.code == 0 and "added 9," in local.out, local
     monkeypatch.setenv("CROSSCHECK_DASK", dask_cluster)
-    started = time.monotonic()
     remote = cli("--ledger", tmp_path / "dask.db", "add", folder)
     assert remote.code == 0 and "added 9," in remote.out, remote
     assert "part 3 of 3 done" in remote.err
-    assert time.monotonic() - started < 100
     assert _export(cli, tmp_path / "local.db") == _export(cli, tmp_path / "dask.db")
 
 

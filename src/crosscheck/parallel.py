@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -154,8 +156,17 @@ def _small_or_all(documents: Iterable[Document]) -> tuple[list[Document], Iterat
 
 
 def _worker_init(setup: Callable[[], None] | None) -> None:
-    """Load the model once per worker; Ctrl-C is the parent's to handle."""
+    """Load the model once per worker; Ctrl-C is the parent's to handle, and a worker whose
+    parent is gone (killed) exits instead of analysing for no one."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="crosscheck-parent-watch", daemon=True).start()
     from crosscheck.nlp.pipeline import load_pipeline
 
     load_pipeline()
