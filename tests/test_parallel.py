@@ -212,3 +212,33 @@ def test_an_unreachable_dask_scheduler_is_one_line(tmp_path: Path, cli: Any, mon
     assert result.code != 0
     assert "Traceback" not in result.err
     assert result.error_lines() == [result.error_lines()[0]] and "cannot reach the Dask scheduler" in result.err
+
+
+def test_the_options_choose_where_analysis_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crosscheck.parallel import DaskAnalyser, InProcess, ProcessAnalyser, default_workers, make_analyser
+
+    monkeypatch.setenv("CROSSCHECK_WORKERS", "3")
+    assert default_workers() == 3
+    chosen = make_analyser()
+    assert isinstance(chosen, ProcessAnalyser) and chosen.workers == 3
+    assert isinstance(make_analyser(1), InProcess)
+    assert isinstance(make_analyser(4, "tcp://127.0.0.1:1"), DaskAnalyser)  # --dask wins
+    monkeypatch.setenv("CROSSCHECK_WORKERS", "")
+    assert default_workers() >= 1
+
+
+def test_a_few_reports_are_analysed_here_without_starting_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crosscheck.parallel import MIN_PARALLEL, ProcessAnalyser
+    from crosscheck.records import Document
+
+    def no_pool(self: Any) -> Any:
+        raise AssertionError("a pool was started for a few reports")
+
+    monkeypatch.setattr(ProcessAnalyser, "_current", no_pool)
+    documents = [
+        Document(id=f"d{i}", sha256=str(i), text=text, origin=f"r{i}.txt", language="en")
+        for i, text in enumerate(_REPORTS[: MIN_PARALLEL - 1])
+    ]
+    results = list(ProcessAnalyser(2)(documents))
+    assert [d.id for d, _, _ in results] == [d.id for d in documents]
+    assert all(not isinstance(analysis, Exception) and analysis.claims for _, analysis, _ in results)

@@ -77,8 +77,9 @@ def default_workers() -> int:
     value = os.environ.get("CROSSCHECK_WORKERS", "").strip()
     if value.isdigit() and int(value) > 0:
         return int(value)
-    counter = getattr(os, "process_cpu_count", None) or os.cpu_count  # process_cpu_count: 3.13+
-    return max(1, counter() or 1)
+    if hasattr(os, "sched_getaffinity"):  # the cores this process may run on (Linux)
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 def analyse_batch(
