@@ -68,6 +68,7 @@ def parts(monkeypatch: pytest.MonkeyPatch) -> int:
     return 1200
 
 
+@pytest.mark.slow  # spawns model-loading workers: 10-80 s on a loaded 2-core machine
 def test_workers_1_and_2_make_the_same_ledger(
     tmp_path: Path, cli: Any, parts: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -90,6 +91,7 @@ def test_workers_1_and_2_make_the_same_ledger(
     assert a == b
 
 
+@pytest.mark.slow  # spawns model-loading workers: 10-80 s on a loaded 2-core machine
 def test_a_report_that_fails_in_a_worker_fails_alone(tmp_path: Path) -> None:
     from crosscheck.api import add_sources
     from crosscheck.ledger import Ledger
@@ -189,17 +191,22 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
                 proc.kill()
 
 
+@pytest.mark.slow  # spawns model-loading workers: 10-80 s on a loaded 2-core machine
 def test_dask_makes_the_same_ledger_as_a_local_run(
     tmp_path: Path, cli: Any, parts: int, dask_cluster: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = _corpus(tmp_path / "in")
-    local = cli("--ledger", tmp_path / "local.db", "add", "--workers", "1", folder)
-    assert local.code == 0 and "added 9," in local.out, local
+    folder = _corpus(tmp_path / "in", {"crn.txt": "The CRN said 60 tents were set up in Brannock on Sunday."})
+    watchlist = tmp_path / "actors.yaml"  # travels to the workers, which do not share this folder's path
+    watchlist.write_text("- name: Coastal Relief Network\n  aliases: [CRN]\n  kind: ngo\n", encoding="utf-8")
+    local = cli("--ledger", tmp_path / "local.db", "add", "--workers", "1", "--watchlist", watchlist, folder)
+    assert local.code == 0 and "added 10," in local.out, local
     monkeypatch.setenv("CROSSCHECK_DASK", dask_cluster)
-    remote = cli("--ledger", tmp_path / "dask.db", "add", folder)
-    assert remote.code == 0 and "added 9," in remote.out, remote
+    remote = cli("--ledger", tmp_path / "dask.db", "add", "--watchlist", watchlist, folder)
+    assert remote.code == 0 and "added 10," in remote.out, remote
     assert "part 3 of 3 done" in remote.err
-    assert _export(cli, tmp_path / "local.db") == _export(cli, tmp_path / "dask.db")
+    exported = _export(cli, tmp_path / "dask.db")
+    assert any(e["name"] == "Coastal Relief Network" for e in exported["entities"]), exported["entities"]
+    assert _export(cli, tmp_path / "local.db") == exported
 
 
 def test_an_unreachable_dask_scheduler_is_one_line(tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
