@@ -246,6 +246,7 @@ def section_ingest(ctx: Context) -> dict[str, Any]:
 
 
 from bench_analysis import section_analysis, section_incremental, section_nlp_bare, section_repetitive  # noqa: E402
+from bench_parallel import section_parallel  # noqa: E402
 
 SECTIONS: list[tuple[str, Callable[[Context], dict[str, Any]]]] = [
     ("baseline", section_baseline),
@@ -254,6 +255,7 @@ SECTIONS: list[tuple[str, Callable[[Context], dict[str, Any]]]] = [
     ("analysis", section_analysis),
     ("incremental", section_incremental),
     ("repetitive", section_repetitive),
+    ("parallel", section_parallel),
 ]
 
 
@@ -270,6 +272,9 @@ def ratios(results: dict[str, dict[str, Any]]) -> dict[str, float]:
         out["incremental full/empty"] = results["incremental"]["full/empty"]
     if "repetitive" in results:
         out["repetitive add/nlp_bare"] = results["repetitive"]["add/nlp_bare"]
+    for key in ("workers_2/workers_1", "dask_2/workers_2"):
+        if key in results.get("parallel", {}):
+            out[key] = results["parallel"][key]
     return out
 
 

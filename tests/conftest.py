@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,6 +13,9 @@ import pytest
 from helpers import CliResult, LoopbackServer
 
 REPO = Path(__file__).resolve().parents[1]
+# `add` analyses in this process unless a test asks for workers (tests/test_parallel.py):
+# spawning a pool of model-loading workers for every small CLI call would slow the suite.
+os.environ.setdefault("CROSSCHECK_WORKERS", "1")
 SHARED = REPO.parent / "shared"
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from crosscheck.errors import InputError
 from crosscheck.ingest import Draft, IngestOptions, Skipped, iter_drafts, make_document
 from crosscheck.ingest.language import detect_language
 from crosscheck.ledger import AddResult, Ledger
 from crosscheck.records import Analysis, Document
+
+if TYPE_CHECKING:
+    from crosscheck.parallel import Analyser
 
 __all__ = ["AddSummary", "add_sources", "reanalyse"]
 
@@ -46,16 +50,45 @@ def add_sources(
     analyse: bool = True,
     watchlist: str | None = None,
     on_event: Event | None = None,
+    analyser: Analyser | None = None,
 ) -> AddSummary:
     """Read every source and store each report, with its analysis, in its own transaction.
     Bad input is counted and reported through `on_event("error", message)`; the batch goes on.
     Metadata dropped as invalid is reported through `on_event("warning", message)`, and things
     a folder holds that cannot be read through `on_event("skipped", Skipped)`.
-    `watchlist` names a YAML or CSV file of actors the analyst already knows."""
+    `watchlist` names a YAML or CSV file of actors the analyst already knows. `analyser` says
+    where analysis runs (default: this process; see `crosscheck.parallel`); reports are stored
+    and resolved here, in the order read, wherever they were analysed."""
     options = options or IngestOptions()
     summary = AddSummary()
     emit = on_event or (lambda kind, payload: None)
-    pending: list[Document] = []
+    documents = _documents(ledger, sources, options, summary, emit)
+    results: Iterator[tuple[Document, Analysis | Exception | None, int]]
+    if analyse:
+        from crosscheck.parallel import InProcess
+
+        if watchlist:
+            from crosscheck.nlp.watchlist import load_watchlist
+
+            load_watchlist(watchlist)  # a bad file fails here, once, with its own message
+        run = analyser or InProcess(watchlist)
+        results = run(documents, on_part=lambda d, done, total: emit("part", (d, done, total)))
+    else:
+        results = ((d, None, 1) for d in documents)
+    try:
+        for document, analysis, _ in results:
+            _store(ledger, document, analysis, summary, emit)
+    finally:  # on an error or Ctrl-C the workers stop with the writer
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
+    return summary
+
+
+def _documents(
+    ledger: Ledger, sources: Iterable[str], options: IngestOptions, summary: AddSummary, emit: Event
+) -> Iterator[Document]:
+    """Every new report the sources hold, normalised; what cannot be read is counted and reported."""
     for source in sources:
         for item in iter_drafts(source, options):
             if isinstance(item, Skipped):
@@ -70,12 +103,7 @@ def add_sources(
                 document = _prepare(ledger, item, summary, emit)
                 del item  # the raw text is not kept beside the normalised one while storing
                 if document is not None:
-                    pending.append(document)
-                if len(pending) >= BATCH:
-                    _store(ledger, pending, summary, emit, analyse, watchlist)
-                    pending = []
-    _store(ledger, pending, summary, emit, analyse, watchlist)
-    return summary
+                    yield document
 
 
 def _failed(summary: AddSummary, message: str, emit: Event) -> None:
@@ -101,37 +129,29 @@ def _prepare(ledger: Ledger, draft: Draft, summary: AddSummary, emit: Event) -> 
 
 
 def _store(
-    ledger: Ledger, documents: list[Document], summary: AddSummary, emit: Event, analyse: bool, watchlist: str | None
+    ledger: Ledger, document: Document, analysis: Analysis | Exception | None, summary: AddSummary, emit: Event
 ) -> None:
-    """Store each document as soon as its analysis is done. A report whose analysis fails is
-    stored without one (for `reanalyse`), and reported."""
-    if not documents:
-        return
-    if analyse:
-        from crosscheck.analyse import analyse_documents
-
-        pairs: Iterable[tuple[Document, Analysis | Exception | None]] = analyse_documents(
-            documents, watchlist=watchlist, on_part=lambda d, done, total: emit("part", (d, done, total))
-        )
+    """Store a document with its analysis. A report whose analysis failed is stored without one
+    (for `reanalyse`), and reported."""
+    failure = analysis if isinstance(analysis, Exception) else None
+    result = ledger.add(document, analysis=analysis if isinstance(analysis, Analysis) else None)
+    if result.status == "added":
+        summary.added += 1
+        summary.docs.append(result.doc)
+        summary.near_duplicates += bool(result.duplicate_of)
     else:
-        pairs = [(d, None) for d in documents]
-    for document, analysis in pairs:
-        failure = analysis if isinstance(analysis, Exception) else None
-        result = ledger.add(document, analysis=analysis if isinstance(analysis, Analysis) else None)
-        if result.status == "added":
-            summary.added += 1
-            summary.docs.append(result.doc)
-            summary.near_duplicates += bool(result.duplicate_of)
-        else:
-            summary.duplicates += 1
-        if failure is not None and result.status == "added":
-            _failed(summary, f"{document.origin}: {_analysis_failed(failure)}; stored without analysis", emit)
-        emit("document", result)
+        summary.duplicates += 1
+    if failure is not None and result.status == "added":
+        _failed(summary, f"{document.origin}: {_analysis_failed(failure)}; stored without analysis", emit)
+    emit("document", result)
 
 
 def _analysis_failed(exc: Exception) -> str:
+    from crosscheck.parallel import AnalysisFailed
+
     first = (str(exc).splitlines() or [""])[0]
-    return f"analysis failed ({type(exc).__name__}: {first})"
+    kind = exc.kind if isinstance(exc, AnalysisFailed) else type(exc).__name__
+    return f"analysis failed ({kind}: {first})"
 
 
 def reanalyse(

@@ -5,25 +5,20 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crosscheck.errors import CrosscheckError, ReadOnlyLedger
 from crosscheck.ledger import Ledger
 from crosscheck.output import console, err_console, print_rows
-
-if TYPE_CHECKING:
-    from crosscheck.records import Document
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Turn news reports into an evidence ledger.")
 
 State = dict[str, str]
 _state: State = {}
 
-PLAIN_EVERY = 100  # without a terminal, `add` prints a progress line every so many reports
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a table.")]
 
 
@@ -64,10 +59,20 @@ def add(
     watchlist: Annotated[
         str | None, typer.Option("--watchlist", help="YAML or CSV of known actors: name, aliases, kind, type.")
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Analysis processes (default $CROSSCHECK_WORKERS, else the cores)."),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", envvar="CROSSCHECK_DASK", help="Analyse on the Dask cluster at this scheduler address."),
+    ] = None,
 ) -> None:
     """Add reports to the ledger."""
     from crosscheck.api import add_sources
+    from crosscheck.cli_progress import add_progress
     from crosscheck.ingest import IngestOptions
+    from crosscheck.parallel import make_analyser
 
     overrides = {
         k: v
@@ -75,44 +80,11 @@ def add(
         if v
     }
     options = IngestOptions(overrides=overrides, allow_private=allow_private, max_bytes=int(max_mb * 1e6))
-    with (
-        _open() as ledger,
-        Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=not sys.stderr.isatty(),
-        ) as progress,
-    ):
-        task = progress.add_task("adding", total=None)
-        plain = not sys.stderr.isatty()  # no bar: a plain line now and then for long runs
-        stored = [0]
-
-        def on_event(kind: str, payload: object) -> None:
-            if kind == "error":
-                progress.console.print(f"error: {escape(str(payload))}")
-            elif kind == "warning":
-                progress.console.print(f"warning: {escape(str(payload))}")
-            elif kind == "skipped" and getattr(payload, "warn", False):
-                progress.console.print(f"skipped: {escape(payload.path)}: {escape(payload.reason)}")  # type: ignore[attr-defined]
-            elif kind == "part":
-                document, done, total = cast("tuple[Document, int, int]", payload)
-                name = escape(document.origin)
-                progress.update(task, description=f"analysing {name} (part {done}/{total})")
-                if plain:
-                    err_console.print(f"crosscheck: analysing {name}: part {done} of {total} done")
-            elif kind == "document":
-                progress.update(task, advance=1, description="adding")
-                stored[0] += 1
-                if plain and stored[0] % PLAIN_EVERY == 0:
-                    err_console.print(f"crosscheck: {stored[0]} reports done")
-                if getattr(payload, "status", "") == "exists":
-                    progress.console.print(f"{payload.doc}: already in the ledger")  # type: ignore[attr-defined]
-
-        summary = add_sources(ledger, sources, options, analyse=analyse, watchlist=watchlist, on_event=on_event)
+    analyser = make_analyser(workers, dask, watchlist) if analyse else None
+    with _open() as ledger, add_progress(sources) as on_event:
+        summary = add_sources(
+            ledger, sources, options, analyse=analyse, watchlist=watchlist, on_event=on_event, analyser=analyser
+        )
     console.print(summary.line())
     if summary.failed:
         raise typer.Exit(1)
