@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 from crosscheck.export.json import export_ledger
 from crosscheck.ledger import Ledger
+from crosscheck.nlp.timex import is_background, story_window
 from crosscheck.queries import chain_text, parse_since
 from crosscheck.report.model import (
     ActorItem,
@@ -400,10 +401,10 @@ def gather_brief(
     graph = _graph(data["relations"], ents, mentions, in_docs, lim.graph_nodes)
 
     dates = sorted(str(docs[i]["published"])[:10] for i in in_docs if docs[i].get("published"))
-    window = _window(dates)
+    window = story_window(dates)
     dated = [claims[i] for i in in_claims if (claims[i].get("when") or {}).get("start")]
-    inside = [c for c in dated if not window or window[0] <= c["when"]["start"][:10] <= window[1]]
-    outside = [c for c in dated if window and not window[0] <= c["when"]["start"][:10] <= window[1]]
+    inside = [c for c in dated if not is_background(c["when"]["start"], window)]
+    outside = [c for c in dated if is_background(c["when"]["start"], window)]
 
     def weight(c: dict[str, Any]) -> tuple[int, int, str]:
         k = clusters.get(c.get("cluster") or "") or {}
@@ -636,16 +637,6 @@ def _headline(
             }
         )
     return out
-
-
-def _window(dates: list[str], before: int = 30, after: int = 7) -> tuple[str, str] | None:
-    """The story's window: first to last publication date, `before` days earlier and `after`
-    days later (None when no report is dated)."""
-    try:
-        first, last = date.fromisoformat(dates[0]), date.fromisoformat(dates[-1])
-    except (IndexError, ValueError):
-        return None
-    return (first - timedelta(days=before)).isoformat(), (last + timedelta(days=after)).isoformat()
 
 
 def _latest(ledger: Ledger, since: str | None, in_scope: set[str], cap: int) -> list[dict[str, Any]]:
