@@ -522,13 +522,17 @@ def _series(
     """Series grouped by counted thing and place (one chart each, one line per origin), the
     ones with most origins first; only the points shown get footnotes."""
     groups: dict[tuple[str, str], dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    undated: Counter[tuple[str, str]] = Counter()  # figures with no date cannot be charted: counted
     for s in all_series:
         pts = [p for p in s["points"] if p["figure"] in in_scope and p.get("as_of")]
+        undated[(s["category"], s["what"].lower())] += sum(
+            1 for p in s["points"] if p["figure"] in in_scope and not p.get("as_of")
+        )
         if pts:
             groups[(s["category"], s["what"].lower())][(s.get("source") or "?", s.get("place") or "")].extend(pts)
     ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), -sum(map(len, kv[1].values())), kv[0]))
     out = []
-    for (category, _), lines in ranked[:cap]:
+    for (category, what), lines in ranked[:cap]:
         rows = []
         places = Counter(origin for origin, _ in lines)
         for (origin, place), pts in sorted(lines.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:origins]:
@@ -551,6 +555,7 @@ def _series(
                 "what": rows[0]["what"],
                 "points": rows,
                 "origins": len({o for o, _ in lines}),
+                "undated": undated[(category, what)],
             }
         )
     return out

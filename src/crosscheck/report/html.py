@@ -14,7 +14,7 @@ from crosscheck.report import charts
 from crosscheck.report.brief import Brief, ClusterItem, FigureRow, Note, Section, SourceItem, TimelineItem
 from crosscheck.report.map import add_titles, places_map_spec
 
-__all__ = ["render_html", "timeline_points"]
+__all__ = ["render_html", "timeline_points", "undated_note"]
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 SECTIONS = (
@@ -222,6 +222,12 @@ def _headline(b: Brief) -> str:
     return head + f"<ul>{lis}</ul></div>"
 
 
+def undated_note(series: dict[str, Any]) -> str:
+    """A caption's note on the series' figures that have no date and so are not drawn."""
+    n = int(series.get("undated") or 0)
+    return f" {n} undated figure{'s' if n != 1 else ''} (no publication date) not shown." if n else ""
+
+
 def _figure_table(rows: list[FigureRow]) -> str:
     body = "".join(
         f'<tr><td class="num"><a href="#n{r.note}">{_e(r.value)}</a></td><td>{_e((r.qualifier or "").replace("_", " "))}</td>'
@@ -252,7 +258,8 @@ def _figures(b: Brief) -> str:
             _svg(
                 charts.series_spec(s),
                 f"series{i}",
-                "Value over time, one line per origin; point shape shows the qualifier. Points link to their sentence.",
+                "Value over time, one line per origin; point shape shows the qualifier. Points link to their sentence."
+                + undated_note(s),
             )
         )
     for i, g in enumerate(b.competing):
