@@ -46,6 +46,13 @@ def add(
     sources: Annotated[list[str], typer.Argument(help="Files, folders, URLs, or - for stdin.")],
     outlet: Annotated[str | None, typer.Option(help="Publishing outlet (overrides the source).")] = None,
     published: Annotated[str | None, typer.Option(help="Publication date (ISO).")] = None,
+    date_from_ingest: Annotated[
+        bool,
+        typer.Option(
+            "--date-from-ingest",
+            help="Date reports that give no publication date by today (else their figures stay undated).",
+        ),
+    ] = False,
     url: Annotated[str | None, typer.Option(help="URL of the report.")] = None,
     title: Annotated[str | None, typer.Option(help="Title of the report.")] = None,
     language: Annotated[str | None, typer.Option(help="ISO 639-1 language code.")] = None,
@@ -79,7 +86,9 @@ def add(
         for k, v in {"outlet": outlet, "published": published, "url": url, "title": title, "language": language}.items()
         if v
     }
-    options = IngestOptions(overrides=overrides, allow_private=allow_private, max_bytes=int(max_mb * 1e6))
+    options = IngestOptions(
+        overrides=overrides, date_from_ingest=date_from_ingest, allow_private=allow_private, max_bytes=int(max_mb * 1e6)
+    )
     analyser = make_analyser(workers, dask, watchlist) if analyse else None
     with _open() as ledger, add_progress(sources) as on_event:
         summary = add_sources(

@@ -126,3 +126,48 @@ def test_certainty_reaction_is_an_opinion_not_a_denial(nlp, text: str) -> None: 
     assert claims, text
     assert all(c.polarity == "positive" for c in claims)
     assert any(c.kind == "opinion" for c in claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a hedge in an adverbial clause of the content is in the claim's scope
+        ("After allegedly shelling the bridge, the battalion withdrew.", "possible"),
+        ("Having reportedly crossed at night, the convoy reached the depot.", "probable"),
+        # passive verbs of belief, with the holder left out
+        ("The commander is regarded as the author of the plan.", "probable"),
+        # a vague holder of an opinion (an unsupported attribution)
+        ("Many believe the dam was badly built.", "probable"),
+        ("Some argue that the curfew made things worse.", "probable"),
+    ],
+)
+def test_certainty_hedges_anywhere_in_scope(nlp, text: str, want: str) -> None:  # type: ignore[no-untyped-def]
+    assert judge(nlp, text)[0] == want
+
+
+def test_certainty_vague_holder_of_the_reporting_verb(nlp) -> None:  # type: ignore[no-untyped-def]
+    cs = extract_claims(nlp("Some analysts say the blockade will fail."))
+    assert cs and cs[0].certainty == "probable"
+    named = extract_claims(nlp("The defence minister said the blockade had failed."))
+    assert named and named[0].certainty == "certain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some 300 families reached the camp on Monday.",  # a qualified number, not a vague source
+        "The river has flooded the valley for many years.",  # frequency, not a vague source
+        "Patients may lose weight during the treatment.",  # what a kind can do: root possibility
+    ],
+)
+def test_certainty_not_hedges(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert judge(nlp, text)[0] == "certain"
+
+
+def test_certainty_condition_is_unknown(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert judge(nlp, "If the talks fail, the strike will go ahead.")[0] == "unknown"
+    assert judge(nlp, "If the reports are accurate, 40 people died in the raid.")[0] == "unknown"
+
+
+def test_certainty_month_may_is_no_modal(nlp) -> None:  # type: ignore[no-untyped-def]
+    assert judge(nlp, "The shelling on 3 May killed two soldiers and wounded five.")[0] == "certain"

@@ -152,3 +152,61 @@ def test_figures_called_off_event_is_not_counted(nlp: spacy.language.Language) -
 def test_figures_under_investigation_is_not_killed(nlp: spacy.language.Language) -> None:
     found = figs(nlp, "Officials said 31 deaths were under investigation.")
     assert [g.category for g in found if g.value == 31.0] == ["under_investigation"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The monitor said 1,204 people were killed, 3,310 arrested and 816 injured.",
+        "By Sunday the tally was 1,204 killed, 3,310 arrested and 816 injured.",
+        "Rights groups counted 1,204 deaths, 3,310 arrests and 816 injuries.",
+        "The crackdown has killed 1,204, arrested 3,310 and injured 816.",
+    ],
+)
+def test_figures_each_list_item_keeps_its_own_category(nlp: spacy.language.Language, text: str) -> None:
+    f = by_value(figs(nlp, text))
+    assert (f[1204].category, f[3310].category, f[816].category) == ("killed", "arrested", "injured")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The rebels have 4,000 fighters in the valley.", 4000),
+        ("About 800 foreign fighters are in the province.", 800),
+        ("Roughly 5,000 militiamen have joined the offensive.", 5000),
+        ("Between 20 and 30 gunmen attacked the post.", 20),
+        ("Some 300 soldiers and 40 armoured cars were moved to the front.", 300),
+    ],
+)
+def test_figures_people_under_arms_are_deployed(nlp: spacy.language.Language, text: str, value: float) -> None:
+    assert by_value(figs(nlp, text))[value].category == "deployed"
+
+
+def test_figures_an_event_word_beats_the_armed_noun(nlp: spacy.language.Language) -> None:
+    f = by_value(figs(nlp, "Forty soldiers were killed and 12 militants were captured alive in custody."))
+    assert f[40].category == "killed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The law bans detention of anyone under 18.",
+        "Students over 16 joined the strike.",
+        "She was 17 when she was arrested.",
+        "The victims included men in their 20s and 30s.",
+        "A 15-year-old boy was among those hurt.",
+        "A man aged 30 was detained on Friday.",
+        "Turnout was 45 percent in the district.",
+        "It was the 12th protest since May.",
+        "The report lists the cases on page 14.",
+        "The clashes began at 10 pm.",
+        "The 1979 revolution ended the monarchy.",
+    ],
+)
+def test_figures_ages_dates_and_labels_are_not_counts(nlp: spacy.language.Language, text: str) -> None:
+    assert [text[f.start : f.end] for f in figs(nlp, text) if f.category != "money"] == []
+
+
+def test_figures_a_bound_before_a_counted_subject_is_a_count(nlp: spacy.language.Language) -> None:
+    f = by_value(figs(nlp, "Over 20 were killed in the blast."))
+    assert (f[20].category, f[20].qualifier) == ("killed", "more_than")

@@ -85,6 +85,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "when_end",
         "when_precision",
         "when_text",
+        "when_background",
         "entities",
         "places",
         "figures",
@@ -157,6 +158,7 @@ def _when(when: Row | None) -> Row:
         "when_end": when.get("end"),
         "when_precision": when.get("precision"),
         "when_text": when.get("text"),
+        "when_background": when.get("background"),
     }
 
 

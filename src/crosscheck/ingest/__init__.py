@@ -17,6 +17,7 @@ import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from crosscheck.errors import InputError, UnsupportedInput
@@ -45,6 +46,7 @@ class IngestOptions:
     """Metadata overrides from the command line, and fetch limits."""
 
     overrides: dict[str, str] = field(default_factory=dict)
+    date_from_ingest: bool = False  # a report with no publication date is dated today (the user asks for it)
     allow_private: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
 
@@ -302,6 +304,9 @@ def _apply(
             if isinstance(item, Draft):
                 item.meta.update(sidecar)
                 item.meta.update(options.overrides)
+                if options.date_from_ingest and not item.meta.get("published"):
+                    item.meta["published"] = datetime.now(UTC).date().isoformat()
+                    item.notes.append("no publication date; dated by the time of adding (--date-from-ingest)")
             yield item
     except InputError as exc:
         yield exc

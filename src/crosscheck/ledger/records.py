@@ -13,6 +13,7 @@ from typing import Any
 
 from crosscheck.ledger import Ledger
 from crosscheck.ledger.series import read_series
+from crosscheck.nlp.timex import is_background, story_window
 
 __all__ = ["PARTS", "export_parts", "place_fields", "place_key"]
 
@@ -94,6 +95,7 @@ def _claims(conn: sqlite3.Connection, actor_of: dict[str, str], place_key: dict[
     out = []
     member = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT claim, cluster, stance FROM memberships")}
     origin = {r[0]: r[1] for r in conn.execute("SELECT claim, origin FROM claim_origins")}
+    window = story_window(r[0] for r in conn.execute("SELECT published FROM documents"))
     for r in conn.execute("SELECT * FROM claims ORDER BY doc, start"):
         cluster, stance = member.get(r["id"], (None, None))
         via = []
@@ -109,6 +111,8 @@ def _claims(conn: sqlite3.Connection, actor_of: dict[str, str], place_key: dict[
                 "end": r["when_end"],
                 "precision": r["when_precision"],
                 "text": r["when_text"],
+                # outside the story's window (the brief's background list, not its timeline)
+                "background": is_background(r["when_start"], window),
             }
         out.append(
             {

@@ -1,9 +1,14 @@
 """Certainty and polarity of a claim's content, and statements about silence.
 
-Certainty is the source's commitment (DESIGN.md, "Meanings"): a hedge counts only when it sits
-in the clause of the content's main assertion, so "may" inside a relative clause does not hedge
-the claim. Levels, weakest commitment last: certain < probable < possible < unknown; a claim
-takes the weakest level found. Word lists and patterns live in `data/hedges.yaml`.
+Certainty is the source's commitment (DESIGN.md, "Meanings"). A hedge word counts anywhere in
+the claim's scope: the content with its adverbial and complement clauses ("after allegedly
+killing", "said troops may have crossed"), but not a relative clause or apposition that
+describes a participant ("the minister, who may resign, opened the bridge"). Negation and
+conditions are read on the main clause only. An unsupported attribution (Wikipedia's "words to
+watch": "some say", "many believe", "it is believed", "considered by some") lowers the claim to
+`probable` whether it is inside the content or is the verb reporting it. Levels, weakest
+commitment last: certain < probable < possible < unknown; a claim takes the weakest level
+found. Word lists and patterns live in `data/hedges.yaml`.
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ _CLAUSE_BREAK = frozenset(
     {"relcl", "acl", "advcl", "ccomp", "csubj", "csubjpass", "pcomp", "appos", "parataxis", "prep"}
 )
 _SUBJ = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
+_MODALS = frozenset({"may", "might", "could", "can", "would", "should", "must"})
+# dependencies whose subtree describes a participant, not the claim: outside a hedge's scope
+_DESCRIBES = frozenset({"relcl", "appos"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +69,12 @@ class _Lexicon:
     no_comment: re.Pattern[str]
     weasel: re.Pattern[str]
     reactions: frozenset[str]
+    root_modals: frozenset[str]
+    vague_amounts: frozenset[str]
+    frequency_nouns: frozenset[str]
+    vague_heads: frozenset[str]
+    vague_quantifiers: frozenset[str]
+    opinion_verbs: frozenset[str]
 
 
 def _alt(items: list[str]) -> re.Pattern[str]:
@@ -87,6 +101,12 @@ def lexicon() -> _Lexicon:
         no_comment=_alt(raw["no_comment"]),
         weasel=_alt(raw["weasel"]),
         reactions=frozenset(raw.get("reactions", [])),
+        root_modals=frozenset(raw["root_modals"]),
+        vague_amounts=frozenset(raw["vague_quantities"]["words"]),
+        frequency_nouns=frozenset(raw["vague_quantities"]["not_after"]),
+        vague_heads=frozenset(raw["unsupported_attribution"]["heads"]),
+        vague_quantifiers=frozenset(raw["unsupported_attribution"]["quantifiers"]),
+        opinion_verbs=frozenset(raw["unsupported_attribution"]["verbs"]),
     )
 
 
@@ -112,6 +132,81 @@ def _main_clause(span: Span) -> list[Token]:
             if lo <= child.i < hi and child.dep_ not in _CLAUSE_BREAK:
                 stack.append(child)
     return out
+
+
+def _scope(span: Span) -> list[Token]:
+    """Tokens of the content a hedge word can sit in: all but relative clauses and appositions."""
+    lo, hi = span.start, span.end
+    out: list[Token] = []
+    stack = _roots(span)
+    while stack:
+        tok = stack.pop()
+        out.append(tok)
+        stack.extend(c for c in tok.children if lo <= c.i < hi and c.dep_ not in _DESCRIBES)
+    return out
+
+
+def _vague(np: Token, lex: _Lexicon) -> bool:
+    """A noun phrase that names no one: "some", "many people", "critics", "several scholars"."""
+    named = [np, *(c for c in np.children if c.i < np.i)]
+    if any(t.pos_ == "PROPN" or t.ent_type_ in {"ORG", "PERSON", "NORP", "GPE"} for t in named):
+        return False
+    if np.lower_ in lex.vague_quantifiers and np.pos_ in {"PRON", "DET", "ADJ", "NOUN"}:
+        return True  # "some say", "many believe"
+    quantified = any(c.dep_ in {"det", "amod", "nummod"} and c.lower_ in lex.vague_quantifiers for c in np.children)
+    head = np.lower_ in lex.vague_heads or np.lemma_.lower() in lex.vague_heads
+    return head and (quantified or not any(c.dep_ == "det" for c in np.children))
+
+
+_GENERIC_DETS = frozenset({"a", "an", "any", "each", "every", "certain"})
+
+
+def _root_possibility(modal: Token) -> bool:
+    """ "may"/"can"/"could" of what a kind of thing can do ("patients may fly into rages", "a
+    potential may refer to"): a generic subject (a bare plural, "a"/"any" + noun, "one", "you")
+    and a simple verb. A perfect or progressive ("may have died", "may be fleeing") is epistemic."""
+    verb = modal.head
+    perfect = any(c.dep_ == "aux" and c.lower_ in {"have", "been"} for c in verb.children)
+    progressive = verb.tag_ == "VBG"
+    if perfect or progressive:
+        return False
+    subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subj is None:
+        return False
+    if subj.lower_ in {"one", "you"}:  # the generic pronouns
+        return True
+    if subj.pos_ != "NOUN" or any(t.ent_type_ for t in subj.subtree):
+        return False
+    dets = [c for c in subj.children if c.dep_ in {"det", "poss", "nummod"}]
+    if not dets:
+        return True  # a bare plural or a mass noun: "patients", "uneven pressure"
+    return all(d.lower_ in _GENERIC_DETS for d in dets)
+
+
+def _vague_quantity(tok: Token, lex: _Lexicon) -> bool:
+    """A vague quantity standing for unnamed members of a group ("some argue", "many of the
+    residents", "others"), not "some 300" (a qualified number) or "for many years" (frequency)."""
+    if tok.lower_ not in lex.vague_amounts:
+        return False
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.like_num:
+        return False
+    if tok.dep_ in {"det", "amod"} and tok.head.lemma_.lower() in lex.frequency_nouns:
+        return False
+    return tok.dep_ in {"det", "amod", "nsubj", "nsubjpass", "dobj", "pobj", "attr"}
+
+
+def _unsupported(verb: Token, lex: _Lexicon) -> bool:
+    """A verb of saying or believing whose holder is vague or left out: "some argue", "it is
+    believed", "regarded by many as"."""
+    if verb.lemma_.lower() not in lex.opinion_verbs:
+        return False
+    for c in verb.children:
+        if c.dep_ == "nsubj" and _vague(c, lex):
+            return True
+        if c.dep_ == "agent" and any(g.dep_ == "pobj" and _vague(g, lex) for g in c.children):
+            return True
+    return False
 
 
 def _is_passive(tok: Token) -> bool:
@@ -146,19 +241,29 @@ def assess(content: Span, *, cue_certainty: str | None = None, cue_negative: boo
     ]  # "was (not) surprised"
     reaction = any(t.lemma_.lower() in lex.reactions or t.lower_ in lex.reactions for t in heads)
     negative = False
-    for tok in clause:
+    in_clause = {t.i for t in clause}
+    for tok in _scope(content):
         low = tok.lower_
         lvl = lex.words.get(low)
+        if lvl is not None and low in _MODALS and tok.tag_ != "MD":
+            lvl = None  # "in May", "the Might of ...": a modal hedges only as a modal
         if lvl is not None and (
             (low in lex.negatable and any(c.dep_ == "neg" for c in tok.head.children))
+            or (low in lex.root_modals and _root_possibility(tok))
             or (tok.dep_ == "amod" and low in {"likely", "unlikely"})
         ):
             lvl = None
         if lvl is None and tok.pos_ == "VERB" and tok.lemma_.lower() in lex.passive and _is_passive(tok):
             lvl = lex.passive[tok.lemma_.lower()]
+        if lvl is None and tok.pos_ in {"VERB", "AUX"} and _unsupported(tok, lex):
+            lvl = "probable"
+        if lvl is None and _vague_quantity(tok, lex):
+            lvl = "probable"
         if lvl is not None:
             level = weakest(level, lvl)
             hedges.append(tok.text)
+        if tok.i not in in_clause:
+            continue
         # negation of the main verb, or of an auxiliary chain it heads
         if (
             tok.pos_ in {"VERB", "AUX", "ADJ", "NOUN"}
@@ -167,6 +272,14 @@ def assess(content: Span, *, cue_certainty: str | None = None, cue_negative: boo
             and (tok in roots or (tok.dep_ == "xcomp" and tok.head in roots))
         ):
             negative = True
+    # the verb reporting the content, outside it: "some critics argue that ...", "it is believed that ..."
+    for root in roots:
+        gov = root.head
+        if gov.i != root.i and not content.start <= gov.i < content.end and root.dep_ in {"ccomp", "xcomp", "oprd"}:
+            passive = gov.lemma_.lower() in lex.passive and _is_passive(gov)
+            if _unsupported(gov, lex) or passive:
+                level = weakest(level, lex.passive.get(gov.lemma_.lower(), "probable") if passive else "probable")
+                hedges.append(gov.text)
     # conditional clauses attached to the main predicate
     for root in roots:
         for c in root.children:

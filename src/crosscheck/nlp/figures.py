@@ -70,6 +70,7 @@ class _Lexicon:
     home_nouns: frozenset[str]
     need_verbs: frozenset[str]
     prevented: frozenset[str]
+    armed: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +94,7 @@ def _lexicon() -> _Lexicon:
         tuple(str(w).lower() for w in d["part_openers"]),
         tuple(str(w).lower() for w in d["part_inline"]),
         s("experience_verbs"), s("money"), s("leave_verbs"), s("home_nouns"), s("need_verbs"),
-        s("prevented_verbs"),
+        s("prevented_verbs"), s("armed_people"),
     )  # fmt: skip
 
 
@@ -243,6 +244,9 @@ def _classify(n: Token, target: Token | None, core: set[int]) -> tuple[str, Toke
         for w in target.subtree:
             if w.i < target.i and w.i not in core and (cat := _cat(w, target)) and cat != "deployed":
                 return cat, None
+    # people under arms with no other event: "4,000 fighters in the valley" counts a force
+    if target is not None and _lemma(target) in _LEX.armed:
+        return "deployed", None
     # bare number that is subject of "were protesters": report the attribute
     if target is None:
         doc = n.doc
@@ -271,7 +275,7 @@ def _phrase(head: Token, core: set[int]) -> tuple[int, int]:
 
 def _is_not_count(n: Token, m: NumberMatch, target: Token | None, prev: Token | None) -> bool:
     """Ages, years, dates, labels, measurements and capacities (see the module docstring)."""
-    if m.note in ("percent", "age", "date", "ordinal"):
+    if m.note in ("percent", "age", "date", "ordinal", "decade"):
         return True
     if m.value != int(m.value) and not m.currency and not _SCALED.search(m.text):
         return True  # "a magnitude 7.1 earthquake", "3.5 metres": counts are whole numbers
@@ -296,13 +300,29 @@ def _is_not_count(n: Token, m: NumberMatch, target: Token | None, prev: Token | 
     if n.ent_type_ == "TIME" and (target is None or _lemma(target) not in _LEX.duration):
         return True
     # "minors under 18": a bound on age, the number counts nothing
+    # "anyone under 18": the bound word governs the number as a preposition ("Over 20 were killed"
+    # has it as a quantity modifier of a counted subject instead)
     qual = (m.qualifier_text or "").lower()
     bound = target is None and qual in _LEX.age_bound and m.value <= 21 and n.dep_ == "pobj"
-    if bound and n.head.pos_ in ("ADP", "SCONJ") and n.head.head.pos_ in ("NOUN", "PRON", "PROPN"):
+    if bound and n.head.lower_ in _LEX.age_bound:
+        return True
+    if target is None and m.value < 120 and _age_of_person(n):
         return True
     # "Ahmed Karimi, 23, was arrested": an age in apposition
     appos = target is None and m.value < 120 and n.dep_ in ("appos", "npadvmod", "amod")
     return appos and prev is not None and prev.text == "," and n.head.ent_type_ == "PERSON"
+
+
+_ONE_PERSON = frozenset({"he", "she", "i", "you"})
+
+
+def _age_of_person(n: Token) -> bool:
+    """A bare number predicated of one person ("she was 17") is an age: the subject of the copula
+    is a singular personal pronoun or a person's name."""
+    if n.dep_ not in ("attr", "acomp") or _lemma(n.head) != "be":
+        return False
+    subj = next((c for c in n.head.children if c.dep_ == "nsubj"), None)
+    return subj is not None and (subj.lower_ in _ONE_PERSON or subj.ent_type_ == "PERSON")
 
 
 def _number_token(doc: Doc, m: NumberMatch) -> tuple[Token, set[int]] | None:

@@ -2,7 +2,7 @@
 
 No spaCy here: `find_numbers` scans a string with precompiled regexes and returns every
 number phrase with its character offsets, value, range, qualifier and a `note` saying when
-it is probably not a count (a percentage, an age, a year, a day of a month).
+it is probably not a count (a percentage, an age, a year, a decade, a day of a month).
 `parse_number` reads one phrase that is nothing but a number.
 
 Word lists (qualifiers, vague amounts, currencies) live in `data/figure_qualifiers.yaml`.
@@ -30,7 +30,7 @@ class NumberMatch:
     """One number phrase: `start:end` includes qualifiers, `num_start:num_end` does not.
 
     `value` is the number; for ranges and vague amounts it is the low end, with `low` and
-    `high` set. `note` is "percent", "age", "year" or "date" when the phrase is probably
+    `high` set. `note` is "percent", "age", "year", "decade" or "date" when the phrase is probably
     not a count, else None. `qualifier_text` is the qualifier as written, if any.
     """
 
@@ -130,6 +130,7 @@ _BETWEEN = re.compile(r"\b(?:between|from)\s+$", re.I)
 _PERCENT = re.compile(r"^\s?(?:%|percent\b|per\s?cent\b|percentage\s+points?\b|pc\b)", re.I)
 _AGE_AFTER = re.compile(r"^(?:\s|-)*(?:years?|yrs?|months?)(?:\s|-)*old\b|^\s+years?\s+of\s+age\b", re.I)
 _AGE_BEFORE = re.compile(r"\b(?:aged|ages|age\s+of|age)\s+$", re.I)
+_DECADE_AFTER = re.compile(r"^'?s\b")  # "the 1990s", "in their 20s": a decade or an age band
 _ORDINAL_AFTER = re.compile(rf"^(?:st|nd|rd|th)\b|^-(?:{_ORDINAL_WORDS})\b", re.I)
 _MONTH_BEFORE = re.compile(rf"\b{_MONTHS}\s+$|\b{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*(?:,|and|or|-|–|to)\s*$", re.I)
 _MONTH_AFTER = re.compile(rf"^(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTHS}(?![a-z])", re.I)
@@ -321,6 +322,8 @@ def _finish(
     note: str | None = None
     if _ORDINAL_AFTER.match(rest):
         note = "ordinal"
+    elif kind == "digits" and cur is None and _DECADE_AFTER.match(rest):
+        note = "decade"
     elif _PERCENT.match(rest):
         note = "percent"
     elif _AGE_AFTER.match(rest) or _AGE_BEFORE.search(head):

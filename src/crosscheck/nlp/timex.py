@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -45,9 +45,14 @@ import yaml
 
 from crosscheck.records import DateRange, Precision
 
-__all__ = ["FUTURE_DAYS", "TimeExpr", "find_times"]
+__all__ = ["FUTURE_DAYS", "TimeExpr", "find_times", "is_background", "story_window"]
 
 FUTURE_DAYS = 62
+# The story's window: first to last publication date, this many days earlier and later. Reports
+# recall the days before they appear ("last month's raid"); a date further back ("since 1979",
+# "in 2015") is background, not an event of the story.
+WINDOW_BEFORE_DAYS = 30
+WINDOW_AFTER_DAYS = 7
 _DATA = Path(__file__).resolve().parent.parent / "data" / "timex.yaml"
 
 
@@ -570,3 +575,29 @@ def find_times(text: str, published: date | None) -> list[TimeExpr]:
         result.append(TimeExpr(start=s, end=e, text=text[s:e], range=rng, duration=dur))
     result.sort(key=lambda x: x.start)
     return result
+
+
+def story_window(published: Iterable[str | None]) -> tuple[str, str] | None:
+    """The story's window as ISO dates: first to last publication date with the margins above
+    (None when no report is dated)."""
+    days = sorted(d for p in published if p and (d := _iso_day(str(p)[:10])) is not None)
+    if not days:
+        return None
+    return (
+        (days[0] - timedelta(days=WINDOW_BEFORE_DAYS)).isoformat(),
+        (days[-1] + timedelta(days=WINDOW_AFTER_DAYS)).isoformat(),
+    )
+
+
+def is_background(start: str | None, window: tuple[str, str] | None) -> bool:
+    """True when a date starting at `start` lies outside the story's window: background."""
+    if not start or window is None:
+        return False
+    return not window[0] <= start[:10] <= window[1]
+
+
+def _iso_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None

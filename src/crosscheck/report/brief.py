@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import quote
 
 from crosscheck.export.json import export_ledger
 from crosscheck.ledger import Ledger
+from crosscheck.nlp.timex import is_background, story_window
 from crosscheck.queries import chain_text, parse_since
 from crosscheck.report.model import (
     ActorItem,
@@ -400,10 +401,10 @@ def gather_brief(
     graph = _graph(data["relations"], ents, mentions, in_docs, lim.graph_nodes)
 
     dates = sorted(str(docs[i]["published"])[:10] for i in in_docs if docs[i].get("published"))
-    window = _window(dates)
+    window = story_window(dates)
     dated = [claims[i] for i in in_claims if (claims[i].get("when") or {}).get("start")]
-    inside = [c for c in dated if not window or window[0] <= c["when"]["start"][:10] <= window[1]]
-    outside = [c for c in dated if window and not window[0] <= c["when"]["start"][:10] <= window[1]]
+    inside = [c for c in dated if not is_background(c["when"]["start"], window)]
+    outside = [c for c in dated if is_background(c["when"]["start"], window)]
 
     def weight(c: dict[str, Any]) -> tuple[int, int, str]:
         k = clusters.get(c.get("cluster") or "") or {}
@@ -521,13 +522,17 @@ def _series(
     """Series grouped by counted thing and place (one chart each, one line per origin), the
     ones with most origins first; only the points shown get footnotes."""
     groups: dict[tuple[str, str], dict[tuple[str, str], list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    undated: Counter[tuple[str, str]] = Counter()  # figures with no date cannot be charted: counted
     for s in all_series:
         pts = [p for p in s["points"] if p["figure"] in in_scope and p.get("as_of")]
+        undated[(s["category"], s["what"].lower())] += sum(
+            1 for p in s["points"] if p["figure"] in in_scope and not p.get("as_of")
+        )
         if pts:
             groups[(s["category"], s["what"].lower())][(s.get("source") or "?", s.get("place") or "")].extend(pts)
     ranked = sorted(groups.items(), key=lambda kv: (-len(kv[1]), -sum(map(len, kv[1].values())), kv[0]))
     out = []
-    for (category, _), lines in ranked[:cap]:
+    for (category, what), lines in ranked[:cap]:
         rows = []
         places = Counter(origin for origin, _ in lines)
         for (origin, place), pts in sorted(lines.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:origins]:
@@ -550,6 +555,7 @@ def _series(
                 "what": rows[0]["what"],
                 "points": rows,
                 "origins": len({o for o, _ in lines}),
+                "undated": undated[(category, what)],
             }
         )
     return out
@@ -636,16 +642,6 @@ def _headline(
             }
         )
     return out
-
-
-def _window(dates: list[str], before: int = 30, after: int = 7) -> tuple[str, str] | None:
-    """The story's window: first to last publication date, `before` days earlier and `after`
-    days later (None when no report is dated)."""
-    try:
-        first, last = date.fromisoformat(dates[0]), date.fromisoformat(dates[-1])
-    except (IndexError, ValueError):
-        return None
-    return (first - timedelta(days=before)).isoformat(), (last + timedelta(days=after)).isoformat()
 
 
 def _latest(ledger: Ledger, since: str | None, in_scope: set[str], cap: int) -> list[dict[str, Any]]:

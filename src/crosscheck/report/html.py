@@ -20,7 +20,7 @@ from crosscheck.report.brief import Brief, ClusterItem
 from crosscheck.report.map import add_titles, places_map_spec
 from crosscheck.report.templating import STATUS_WORDS, environment
 
-__all__ = ["APPENDIX", "SECTIONS", "STATUS_WORDS", "reason_text", "render_html", "timeline_points"]
+__all__ = ["APPENDIX", "SECTIONS", "STATUS_WORDS", "reason_text", "render_html", "timeline_points", "undated_note"]
 
 SECTIONS = (
     ("summary", "Summary"),
@@ -87,6 +87,12 @@ def _env() -> Environment:
     return env
 
 
+def undated_note(series: dict[str, Any]) -> str:
+    """A caption's note on the series' figures that have no date and so are not drawn."""
+    n = int(series.get("undated") or 0)
+    return f" {n} undated figure{'s' if n != 1 else ''} (no publication date) not shown." if n else ""
+
+
 def _svg(spec: dict[str, Any] | None, prefix: str, *, titles: bool = False) -> Markup | None:
     """`spec` drawn by vl-convert, its ids prefixed; Markup since Vega escapes every label."""
     if not spec:
@@ -100,6 +106,7 @@ def _charts(b: Brief) -> dict[str, Any]:
     graph = charts.actor_graph_svg(b.graph)
     return {
         "series_svgs": [_svg(charts.series_spec(s), f"series{i}") for i, s in enumerate(b.series)],
+        "series_notes": [undated_note(s) for s in b.series],
         "competing_svgs": [_svg(charts.competing_spec(g), f"competing{i}") for i, g in enumerate(b.competing)],
         "map_svg": _svg(places_map_spec(b.places), "map", titles=True) if b.places else None,
         "timeline_svg": _svg(charts.timeline_spec(points), "timeline-chart") if points else None,

@@ -14,7 +14,7 @@ from typing import Any
 
 from crosscheck.report import charts
 from crosscheck.report.brief import Brief, ClusterItem, FigureRow, Note, Section, SourceItem, TimelineItem
-from crosscheck.report.html import APPENDIX, SECTIONS, STATUS_WORDS, reason_text, timeline_points
+from crosscheck.report.html import APPENDIX, SECTIONS, STATUS_WORDS, reason_text, timeline_points, undated_note
 from crosscheck.report.map import places_map_spec
 
 __all__ = ["md_escape", "render_markdown"]
@@ -172,7 +172,7 @@ def render_markdown(b: Brief, folder: Path) -> str:
         out += img.add(
             charts.series_spec(ser),
             f"series{i}",
-            f"{ser['category']}: {ser['what']}, one line per origin",
+            f"{ser['category']}: {ser['what']}, one line per origin" + undated_note(ser),
         )
     for i, g in enumerate(b.competing):
         out += img.add(charts.competing_spec(g), f"competing{i}", f"Competing figures: {g['category']}")

@@ -18,8 +18,9 @@ __all__ = ["ClaimFeatures", "Similarity", "THRESHOLD", "general_weight", "simila
 # The bar for two claims to assert one proposition, and the blend of word overlap and sentence
 # embedding (WordLlama l2_supercat) it applies to, chosen on the Emergent dataset's TRAIN split
 # (average-linkage clustering of its article headlines into its claims; scripts/eval_emergent.py,
-# results in EVALUATION.md). The blend (half and half, cosines at or below COSINE_FLOOR counting
-# as no shared meaning) maximises B-cubed F1 there; the bar maximises B-cubed F0.5, which weighs
+# results and the F0.5 of each bar in EVALUATION.md, "Emergent: claim clustering"). The blend
+# (half and half, cosines at or below COSINE_FLOOR counting as no shared meaning) maximises
+# B-cubed F1 there; the bar maximises B-cubed F0.5, which weighs
 # precision twice as much as recall, since a wrong "corroborated" does more harm than a missed
 # one (0.28; F1 alone would pick 0.18, which joins whole topics on real coverage).
 THRESHOLD = 0.28
