@@ -11,6 +11,7 @@ keeps its speaker. Certainty and polarity come from `certainty.assess` on the co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -206,10 +207,11 @@ def _apposed_name(doc: Doc, end: int, hi: int) -> tuple[int, int] | None:
 class _Sources:
     """Builds source mentions and remembers them for later back-references."""
 
-    def __init__(self, doc: Doc, lex: _Cues) -> None:
+    def __init__(self, doc: Doc, lex: _Cues, blocked: frozenset[int] = frozenset()) -> None:
         self.doc = doc
         self.lex = lex
         self.seen: list[_Seen] = []
+        self.blocked = blocked  # tokens of structure lines: never a source, never content
 
     def mention(
         self, head: Token, lo: int, hi: int, extend_to: int | None = None, stop: int | None = None
@@ -297,6 +299,8 @@ class _Sources:
     def note(self, unit: Span) -> None:
         """Remember the named subjects of a sentence: later pronouns may point at them."""
         for tok in unit:
+            if tok.i in self.blocked:
+                continue
             if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and _is_named(tok, self.lex):
                 a, b = _np_range(tok, unit.start, unit.end)
                 words = self.doc[a:b]
@@ -434,7 +438,12 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         if low == "according" and tok.i + 1 < unit.end and doc[tok.i + 1].lower_ == "to":
             to = doc[tok.i + 1]
             pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-            if pobj is None or quotes.region_at(tok.idx) is not None or pobj.lemma_.lower() in lex.not_sources:
+            if (
+                pobj is None
+                or quotes.region_at(tok.idx) is not None
+                or pobj.lemma_.lower() in lex.not_sources
+                or pobj.i in sources.blocked
+            ):
                 continue
             mention, stoks = sources.mention(pobj, unit.start, unit.end, extend_to=pobj.right_edge.i + 1)
             cut = set(range(tok.i, pobj.right_edge.i + 1)) | stoks
@@ -449,7 +458,12 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         if _passive_without_agent(tok) or any(c.dep_ == "neg" for c in tok.children):
             continue
         subj = _subject(tok) or _reporter_above(tok, lex)
-        if subj is None or subj.lower_ in {"which", "who", "that", "this"} or not unit.start <= subj.i < unit.end:
+        if (
+            subj is None
+            or subj.lower_ in {"which", "who", "that", "this"}
+            or not unit.start <= subj.i < unit.end
+            or subj.i in sources.blocked
+        ):
             continue
         content: set[int] | None
         if info.get("preposition"):
@@ -610,11 +624,30 @@ def _asserts(unit: Span) -> bool:
     return len(words) >= 3 and any(t.pos_ in {"VERB", "AUX"} for t in words)
 
 
-def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]:
-    """Every claim of a parsed document, in text order (the first line is the headline)."""
+def _blocked_tokens(doc: Doc, structure: Sequence[tuple[int, int, str]] | None) -> frozenset[int]:
+    """Tokens inside structure lines (headings, captions, datelines, credits); with no marks
+    given, the lines are marked from their shape (`ingest.structure`)."""
+    if structure is None:
+        from crosscheck.ingest.structure import mark_structure
+
+        structure = [(m.start, m.end, m.kind) for m in mark_structure(doc.text)]
+    blocked: set[int] = set()
+    for start, end, _kind in structure:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            blocked.update(range(span.start, span.end))
+    return frozenset(blocked)
+
+
+def extract_claims(
+    doc: Doc, *, outlet: str | None = None, structure: Sequence[tuple[int, int, str]] | None = None
+) -> list[ClaimMention]:
+    """Every claim of a parsed document, in text order (the first line is the headline). No
+    claim comes from a structure line and no structure word is a source: `structure` gives
+    their (start, end, kind) in `doc.text`, else they are found from the lines' shape."""
     lex = cue_lexicon()
     quotes = QuoteIndex(doc.text)
-    sources = _Sources(doc, lex)
+    sources = _Sources(doc, lex, _blocked_tokens(doc, structure))
     outlet_source = SourceMention(text=outlet or "outlet", start=None, end=None, kind="outlet")
     claims: list[ClaimMention] = []
     pending: _Found | None = None
@@ -623,7 +656,10 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]
     prev_unit_end = -1
     for n, (s, e) in enumerate(sentence_units(doc)):
         unit = doc[s:e]
-        if n > 0 and (not any(t.is_alpha or t.like_num for t in unit) or (not _asserts(unit) and pending is None)):
+        if not any((t.is_alpha or t.like_num) and t.i not in sources.blocked for t in unit):
+            pending, pending_region = None, None  # a heading or credit line ends a running quote
+            continue
+        if n > 0 and (not _asserts(unit) and pending is None):
             continue
         sources.note(unit)
         new = _claims_for_unit(unit, n == 0, sources, quotes, outlet_source, lex)
@@ -635,7 +671,7 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]
                 pending_region = region
             elif (
                 previous is not None
-                and prev_unit_end == s
+                and _follows(doc, prev_unit_end, s)
                 and previous.quote == "direct"
                 and _mostly_quoted(unit, quotes)
             ) or (
@@ -648,7 +684,7 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]
             else:
                 pending, pending_region = None, None
             if carried is not None:
-                new = [_claim(doc, unit, carried, set(range(s, e)), quotes, carried_cue=True)]
+                new = [_claim(doc, unit, carried, set(range(s, e)), quotes, carried_cue=True, blocked=sources.blocked)]
             else:
                 new = [_outlet_claim(doc, unit, n == 0, sources, quotes, outlet_source)]
         else:
@@ -663,6 +699,13 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]
             previous = c
         prev_unit_end = e
     return claims
+
+
+def _follows(doc: Doc, prev_end: int, start: int) -> bool:
+    """True when only spaces and line breaks lie between the previous unit and this one: a
+    paragraph of quoted words right after a quoted claim goes on quoting its speaker (AP
+    Stylebook, "quotation marks": running quotations over paragraphs)."""
+    return 0 <= prev_end <= start and all(t.is_space for t in doc[prev_end:start])
 
 
 def _mostly_quoted(unit: Span, quotes: QuoteIndex) -> bool:
@@ -685,7 +728,7 @@ def _claims_for_unit(
         if k == 0 and via:
             f.via = [*via, *f.via]
         content = f.content - via_toks
-        out.append(_claim(doc, unit, f, content, quotes))
+        out.append(_claim(doc, unit, f, content, quotes, blocked=sources.blocked))
     return out
 
 
@@ -697,9 +740,15 @@ def _cue_fields(doc: Doc, f: _Found) -> tuple[str | None, int | None, int | None
 
 
 def _claim(
-    doc: Doc, unit: Span, f: _Found, content: set[int], quotes: QuoteIndex, carried_cue: bool = False
+    doc: Doc,
+    unit: Span,
+    f: _Found,
+    content: set[int],
+    quotes: QuoteIndex,
+    carried_cue: bool = False,
+    blocked: frozenset[int] = frozenset(),
 ) -> ClaimMention:
-    rng = _trim(doc, content) or (unit.start, unit.end)
+    rng = _trim(doc, content - blocked) or (unit.start, unit.end)
     span = doc[rng[0] : rng[1]]
     info = f.info
     a = assess(span, cue_certainty=info.get("certainty"), cue_negative=info.get("polarity") == "negative")
@@ -758,7 +807,7 @@ def _outlet_claim(
     doc: Doc, unit: Span, headline: bool, sources: _Sources, quotes: QuoteIndex, outlet: SourceMention
 ) -> ClaimMention:
     silent = no_comment_subject(unit)
-    rng = _trim(doc, set(range(unit.start, unit.end))) or (unit.start, unit.end)
+    rng = _trim(doc, set(range(unit.start, unit.end)) - sources.blocked) or (unit.start, unit.end)
     span = doc[rng[0] : rng[1]]
     if silent is not None:
         head = silent.root
