@@ -47,7 +47,10 @@ _CREDIT = re.compile(
     r"graphics?|research) by\b"
     r"|^by [A-Z][\w.'\-]+(?: [A-Z][\w.'\-]+){0,3}(?:(?:,| and) [A-Z][\w.'\-]+(?: [A-Z][\w.'\-]+){0,3})*"
     r"(?:[,;|] .{0,60})?$"
-    r"|\bcontributed (?:reporting|to this (?:report|story|article))\.?\)?$",
+    r"|\bcontributed (?:reporting|to this (?:report|story|article))\.?\)?$"
+    # republication notices (data/origins.yaml): "This report was first published by X."
+    r"|^(?:this (?:report|article|story|piece) (?:was|is|has been) )?(?:first|originally) (?:published|appeared)\b"
+    r"|^(?:this (?:report|article|story|piece) (?:was|is|has been) )?re(?:published|printed) (?:from|with)\b",
     re.I,
 )
 # Captions and picture credits: "Photo: X/AFP", "Image by X", "(AP Photo/X)", "X/Getty Images".

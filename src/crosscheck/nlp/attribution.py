@@ -11,8 +11,9 @@ keeps its speaker. Certainty and polarity come from `certainty.assess` on the co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from crosscheck.nlp.quotes import QuoteIndex, sentence_units
 __all__ = ["ClaimMention", "SourceMention", "extract_claims", "resolved_source_text"]
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "cues.yaml"
+_ORIGINS = _DATA.with_name("origins.yaml")
 _NAMED_ENTS = frozenset({"PERSON", "ORG", "GPE", "FAC", "NORP", "LOC"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
 _PLURAL_PRONOUNS = frozenset({"they", "we", "them"})
@@ -91,6 +93,31 @@ def cue_lexicon() -> _Cues:
         not_sources=frozenset(raw.get("according_to_not_sources", [])),
         back_nouns=frozenset(raw.get("back_nouns", [])),
     )
+
+
+@lru_cache(maxsize=1)
+def _republication() -> re.Pattern[str]:
+    """A republication notice and the name of the first publisher (data/origins.yaml)."""
+    raw: dict[str, Any] = yaml.safe_load(_ORIGINS.read_text(encoding="utf-8"))
+    phrases = sorted((str(p) for p in raw.get("republication_phrases", [])), key=len, reverse=True)
+    words = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    name = r"(?:[Tt]he\s+)?((?:[A-Z][\w'&.\-]*|of|for|and|on)(?:\s+(?:[A-Z][\w'&.\-]*|of|for|and|on))*)"
+    return re.compile(rf"(?i:\b(?:{words}))\s+{name}")
+
+
+def republished_origin(doc: Doc) -> SourceMention | None:
+    """The first publisher a republication notice names ("This report was first published by
+    the Valley Rights Monitor."), as a named source pointing at its words; None without one."""
+    for found in _republication().finditer(doc.text):
+        start, end = found.span(1)
+        words = doc.text[start:end].rstrip(".,;:").split()
+        while words and not words[-1][:1].isupper():
+            words.pop()  # "by the Valley Rights Monitor on Monday": the name ends at its last capital
+        end = start + len(" ".join(words)) if words else start
+        span = doc.char_span(start, end, alignment_mode="contract")
+        if span is not None and any(t.is_alpha and t.text[0].isupper() for t in span):
+            return SourceMention(text=span.text, start=span.start_char, end=span.end_char, kind="named")
+    return None
 
 
 def resolved_source_text(source: SourceMention, text: str) -> str:
@@ -380,6 +407,22 @@ def _content_of(verb: Token, info: dict[str, Any], unit: Span) -> set[int] | Non
     for c in verb.children:
         if c.dep_ in {"ccomp", "xcomp"} and lo <= c.i < hi:
             return {t.i for t in c.subtree}
+    # an indirect question: "asked workers if they planned to attend" (if/whether clause)
+    for c in verb.children:
+        if (
+            c.dep_ == "advcl"
+            and lo <= c.i < hi
+            and any(m.dep_ == "mark" and m.lower_ in {"if", "whether"} for m in c.children)
+        ):
+            return {t.i for t in c.subtree}
+    # a comment clause: "As the Times noted, Clinton raised ..." reports the clause it comments on
+    if (
+        verb.dep_ == "advcl"
+        and lo <= verb.head.i < hi
+        and any(m.dep_ == "mark" and m.lower_ == "as" for m in verb.children)
+        and all(_bare_comment_child(c) for c in verb.children)
+    ):
+        return {t.i for t in verb.head.subtree} - {t.i for t in verb.subtree}
     if info.get("object"):
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         if obj is not None:
@@ -394,7 +437,36 @@ def _content_of(verb: Token, info: dict[str, Any], unit: Span) -> set[int] | Non
     if verb.head.i != verb.i and _parenthetical(verb, unit):
         own = {t.i for t in verb.subtree}
         return {i for i in range(lo, hi)} - own
+    # "X said earlier on Friday during a news conference that he may wait": the parse hung the
+    # that-clause on a word between; a complementiser "that" after the cue still opens its content
+    for t in verb.subtree:
+        if (
+            t.dep_ == "mark"
+            and t.lower_ == "that"
+            and t.i > verb.i
+            and lo <= t.head.i < hi
+            and t.head.i != verb.i
+            and t.head.dep_ in {"ccomp", "acl", "relcl", "advcl"}
+            and not _reports_between(verb, t)
+        ):
+            return {x.i for x in t.head.subtree}
     return None
+
+
+def _bare_comment_child(child: Token) -> bool:
+    """A word a comment clause may hold besides its cue ("as the Times noted on Monday"); one
+    that gives the verb content of its own ("as police respond with force") is not."""
+    if child.dep_ in {"nsubj", "nsubjpass", "mark", "punct", "aux", "auxpass", "advmod", "npadvmod", "agent"}:
+        return True
+    return child.dep_ == "prep" and any(p.ent_type_ in {"DATE", "TIME"} for p in child.children)
+
+
+def _reports_between(verb: Token, mark: Token) -> bool:
+    """True when another verb with its own subject stands between the cue and the "that"."""
+    return any(
+        t.pos_ == "VERB" and any(c.dep_ in {"nsubj", "nsubjpass"} for c in t.children)
+        for t in verb.doc[verb.i + 1 : mark.i]
+    )
 
 
 def _parenthetical(verb: Token, unit: Span) -> bool:
@@ -445,9 +517,11 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
                 or pobj.i in sources.blocked
             ):
                 continue
+            if _is_number(pobj):
+                continue
             mention, stoks = sources.mention(pobj, unit.start, unit.end, extend_to=pobj.right_edge.i + 1)
             cut = set(range(tok.i, pobj.right_edge.i + 1)) | stoks
-            rest = set(range(unit.start, unit.end)) - cut
+            rest = _according_scope(tok, unit) - cut
             found.append(_Found(tok, (tok.i, tok.i + 2), mention, stoks, rest, info={}))
             continue
         if tok.pos_ != "VERB" or quotes.region_at(tok.idx) is not None:
@@ -463,9 +537,12 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
             or subj.lower_ in {"which", "who", "that", "this"}
             or not unit.start <= subj.i < unit.end
             or subj.i in sources.blocked
+            or _is_number(subj)
         ):
             continue
         content: set[int] | None
+        if info.get("needs") and not any(c.dep_ == "prep" and c.lower_ == info["needs"] for c in tok.children):
+            continue  # "put the toll at 52" estimates; "putting pressure on" reports nothing
         if info.get("preposition"):
             prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == info["preposition"]), None)
             if prep is None:
@@ -474,12 +551,20 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         else:
             content = _content_of(tok, info, unit)
         colon = False
+        region: tuple[int, int] | None = None
+        if not content:
+            content, region = _quote_beside(tok, subj, unit, quotes)
         if not content:
             after = tok.right_edge.i + 1
             colon = after < len(doc) and doc[after].text == ":" or unit[-1].text == ":"
-            if not colon:
+            before = _quote_before_unit(tok, subj, unit, quotes)
+            if not colon and before is None:
                 continue
+            if before is not None:
+                info = {**info, "quote_before": before}
             content = set()
+        elif region is not None and region[1] > unit.end_char:
+            colon = True  # 'Ryan said, "Sure. I get that."': the quote runs on past this sentence
         tail = _anonymity_tail(tok, subj.i)
         citer = _cited_by(subj)
         via: list[SourceMention] = []
@@ -491,9 +576,78 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
             mention, stoks = sources.mention(subj, unit.start, unit.end, extend_to=tail)
         content -= stoks
         content.discard(tok.i)
+        if region is not None:
+            info = {**info, "region": region}
         found.append(_Found(tok, (tok.i, tok.i + 1), mention, stoks, content, via=via, info=info, colon=colon))
     found = [f for f in found if not any(f.cue is not None and f.cue.i in g.source_toks for g in found if g is not f)]
     return _nest(_speech_within_according(found))
+
+
+def _quote_beside(verb: Token, subj: Token, unit: Span, quotes: QuoteIndex) -> tuple[set[int], tuple[int, int] | None]:
+    """The quoted words right before the speaker and cue ('"Okay," I said') or right after the
+    cue and a comma ('Ryan said, "Sure."') when the parse gave the cue no clause, and their
+    quote region."""
+    doc = verb.doc
+    skip = {",", ":", "\u201d", "\u201c", '"'}
+    j = verb.i + 1
+    while j < unit.end and doc[j].text in {",", ":"}:
+        j += 1
+    k = min(verb.i, subj.left_edge.i) - 1
+    while k >= unit.start and doc[k].text in skip:
+        k -= 1
+    for pos, after in ((j, True), (k, False)):
+        if not unit.start <= pos < unit.end:
+            continue
+        region = quotes.region_at(doc[pos].idx)
+        if region is None or (after and region[0] < verb.idx) or (not after and region[1] > subj.left_edge.idx):
+            continue
+        toks = {t.i for t in unit if region[0] <= t.idx < region[1] and not t.is_punct}
+        if toks:
+            return toks, region
+    return set(), None
+
+
+def _quote_before_unit(verb: Token, subj: Token, unit: Span, quotes: QuoteIndex) -> tuple[int, int] | None:
+    """The quote region that ends just before a sentence made of speaker and cue alone
+    ('"Why are you still endorsing him?" Obama asked.'): the quote is its content."""
+    doc = verb.doc
+    first = min(verb.i, subj.left_edge.i)
+    if first != unit.start or any(t.i > verb.i and t.dep_ in {"ccomp", "xcomp"} for t in verb.children):
+        return None
+    k = first - 1
+    while k >= 0 and (doc[k].is_space or doc[k].text in {",", "\u201d", '"'}):
+        k -= 1
+    if k < 0 or "\n" in doc.text[doc[k].idx : unit.start_char]:
+        return None
+    region = quotes.region_at(doc[k].idx)
+    return region if region is not None and region[1] <= unit.start_char else None
+
+
+def _is_number(tok: Token) -> bool:
+    """A number is never a source: "5,137 were counted, the monitor said" has no speaker "5,137"."""
+    return tok.like_num or tok.pos_ == "NUM"
+
+
+# Clauses joined to the one "according to" sits in, each with a subject of its own: "X rose,
+# according to A, while B said Y" gives A only "X rose" (the clause the phrase modifies).
+_JOINED = frozenset({"conj", "advcl", "parataxis"})
+
+
+def _according_scope(according: Token, unit: Span) -> set[int]:
+    """The tokens of the clause an "according to" phrase modifies, without joined clauses
+    that have their own subject; the whole sentence when it hangs on no verb."""
+    whole = set(range(unit.start, unit.end))
+    head = according.head
+    if head.i == according.i or not unit.start <= head.i < unit.end or head.pos_ not in {"VERB", "AUX"}:
+        return whole
+    scope = {t.i for t in head.subtree} & whole
+    for c in head.children:
+        own = {t.i for t in c.subtree}
+        if c.dep_ in _JOINED and according.i not in own and any(k.dep_ in {"nsubj", "nsubjpass"} for k in c.children):
+            scope -= own
+    if head.dep_ != "ROOT" and head.head.i != head.i:
+        return scope  # "according to" inside a subordinate clause speaks for that clause only
+    return scope | (whole - {t.i for t in head.subtree})  # tokens the parse hung outside the root
 
 
 def _speech_within_according(found: list[_Found]) -> list[_Found]:
@@ -648,7 +802,10 @@ def extract_claims(
     lex = cue_lexicon()
     quotes = QuoteIndex(doc.text)
     sources = _Sources(doc, lex, _blocked_tokens(doc, structure))
-    outlet_source = SourceMention(text=outlet or "outlet", start=None, end=None, kind="outlet")
+    # a republished report's own sentences are its first publisher's (data/origins.yaml)
+    outlet_source = republished_origin(doc) or SourceMention(
+        text=outlet or "outlet", start=None, end=None, kind="outlet"
+    )
     claims: list[ClaimMention] = []
     pending: _Found | None = None
     pending_region: tuple[int, int] | None = None
@@ -690,15 +847,30 @@ def extract_claims(
         else:
             pending, pending_region = None, None
             colon = [f for f in new if isinstance(f, _Found)]
-            if colon:
-                pending = colon[0]
+            back = colon[0].info.get("quote_before") if colon else None
+            if back is not None:
+                # the quote just before is this speaker's: its claims take the speaker and cue
+                claims = [_requoted(c, colon[0], doc) if back[0] <= c.content_start < back[1] else c for c in claims]
+                previous = claims[-1] if claims else previous
                 new = []
+            elif colon:
+                pending = colon[0]
+                pending_region = pending.info.get("region")
+                new = [c for c in new if not isinstance(c, _Found)]
         for c in new:
             assert isinstance(c, ClaimMention)
             claims.append(c)
             previous = c
         prev_unit_end = e
     return claims
+
+
+def _requoted(claim: ClaimMention, f: _Found, doc: Doc) -> ClaimMention:
+    """An outlet's quoted claim given the speaker and cue named in the sentence after it."""
+    if claim.source.kind != "outlet":
+        return claim
+    cue, cs, ce = _cue_fields(doc, f)
+    return replace(claim, source=f.source, via=tuple(f.via), cue=cue, cue_start=cs, cue_end=ce, quote="direct")
 
 
 def _follows(doc: Doc, prev_end: int, start: int) -> bool:
@@ -723,12 +895,14 @@ def _claims_for_unit(
     via, via_toks = _via_phrases(unit, sources)
     out: list[ClaimMention | _Found] = []
     for k, f in enumerate(found):
-        if f.colon and not f.content:
+        if (f.colon or "quote_before" in f.info) and not f.content:
             return [f]
         if k == 0 and via:
             f.via = [*via, *f.via]
         content = f.content - via_toks
         out.append(_claim(doc, unit, f, content, quotes, blocked=sources.blocked))
+        if f.colon:
+            out.append(f)  # its quote runs on: the next sentences inside it are carried
     return out
 
 
@@ -796,8 +970,13 @@ def _continues_figures(previous: ClaimMention | None, unit: Span, adjacent: bool
     doc = unit.doc
     before = doc.text[previous.sentence_start : previous.sentence_end]
     gap = doc.text[previous.sentence_end : unit.start_char]
+    # a sentence whose subject names someone goes on with that one's count, not the last source's
+    names_own = any(
+        t.dep_ in {"nsubj", "nsubjpass"} and (t.pos_ == "PROPN" or t.ent_type_ in _NAMED_ENTS) for t in unit
+    )
     return (
         "\n" not in gap
+        and not names_own
         and any(ch.isdigit() for ch in before)
         and any(t.like_num and any(ch.isdigit() for ch in t.text) for t in unit)
     )
