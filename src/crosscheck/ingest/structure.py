@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from crosscheck.nlp.invisible import INVISIBLE
 from crosscheck.records import StructureMark
 
 __all__ = ["StructureMark", "mark_structure", "structure_lines"]
@@ -121,7 +122,7 @@ def mark_structure(text: str, hints: Iterable[tuple[str, str]] = ()) -> tuple[St
     """The structure marks of a normalised text, in text order, each pointing at its characters."""
     hinted: dict[str, str] = {}
     for hint_kind, words in hints:
-        key = _norm(words)
+        key = _norm(INVISIBLE.sub("", words))
         if key and hint_kind in KINDS:
             hinted.setdefault(key, hint_kind)
     lines = list(structure_lines(text))
@@ -131,7 +132,8 @@ def mark_structure(text: str, hints: Iterable[tuple[str, str]] = ()) -> tuple[St
         # "standing alone": a paragraph of its own that more text follows (a heading leads
         # into a section; a last line without a full stop is more often a cut-off sentence)
         alone = text.startswith("\n\n", end) and (start < 2 or text[start - 2 : start] == "\n\n")
-        kind: str | None = None if n == 0 else _line_kind(line, alone, hinted.get(_norm(line)))  # 0: the title
+        seen = INVISIBLE.sub("", line)  # a soft hyphen or bidi mark does not change what a line is
+        kind: str | None = None if n == 0 else _line_kind(seen, alone, hinted.get(_norm(seen)))  # 0: the title
         if kind is not None:
             marks.append(StructureMark(start=start, end=end, kind=kind))
             continue
