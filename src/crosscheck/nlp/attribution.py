@@ -22,7 +22,15 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from crosscheck.nlp.certainty import assess, no_comment_subject
-from crosscheck.nlp.quotes import QuoteIndex, sentence_units
+from crosscheck.nlp.clauses import (
+    according_scope,
+    anonymity_tail,
+    content_of,
+    is_number,
+    passive_without_agent,
+    subject_of,
+)
+from crosscheck.nlp.quotes import QuoteIndex, quote_before_unit, quote_beside, sentence_units
 
 __all__ = ["ClaimMention", "SourceMention", "extract_claims", "resolved_source_text"]
 
@@ -372,21 +380,6 @@ class _Sources:
 # ---------------------------------------------------------------- cues in one sentence
 
 
-def _subject(verb: Token, depth: int = 0) -> Token | None:
-    for c in verb.children:
-        if c.dep_ == "nsubj":
-            return c
-    for c in verb.children:
-        if c.dep_ == "agent":
-            return next((p for p in c.children if p.dep_ == "pobj"), None)
-    if depth < 3 and verb.head.i != verb.i:
-        if verb.dep_ == "conj" or (verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG"):
-            return _subject(verb.head, depth + 1)
-        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in {"NOUN", "PROPN"}:
-            return verb.head
-    return None
-
-
 def _reporter_above(verb: Token, lex: _Cues) -> Token | None:
     """ "She said convoys were sent and rejected reports that ...": a subjectless cue conjoined
     inside another report belongs to that report's speaker, wherever the parse hung it."""
@@ -395,109 +388,10 @@ def _reporter_above(verb: Token, lex: _Cues) -> Token | None:
     node = verb.head
     for _ in range(4):
         if node.lemma_.lower() in lex.verbs and node.i != verb.i:
-            return _subject(node)
+            return subject_of(node)
         if node.dep_ not in {"ccomp", "conj", "xcomp"} or node.head.i == node.i:
             return None
         node = node.head
-    return None
-
-
-def _content_of(verb: Token, info: dict[str, Any], unit: Span) -> set[int] | None:
-    lo, hi = unit.start, unit.end
-    for c in verb.children:
-        if c.dep_ in {"ccomp", "xcomp"} and lo <= c.i < hi:
-            return {t.i for t in c.subtree}
-    # an indirect question: "asked workers if they planned to attend" (if/whether clause)
-    for c in verb.children:
-        if (
-            c.dep_ == "advcl"
-            and lo <= c.i < hi
-            and any(m.dep_ == "mark" and m.lower_ in {"if", "whether"} for m in c.children)
-        ):
-            return {t.i for t in c.subtree}
-    # a comment clause: "As the Times noted, Clinton raised ..." reports the clause it comments on
-    if (
-        verb.dep_ == "advcl"
-        and lo <= verb.head.i < hi
-        and any(m.dep_ == "mark" and m.lower_ == "as" for m in verb.children)
-        and all(_bare_comment_child(c) for c in verb.children)
-    ):
-        return {t.i for t in verb.head.subtree} - {t.i for t in verb.subtree}
-    if info.get("object"):
-        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-        if obj is not None:
-            toks = {t.i for t in obj.subtree}
-            for c in verb.children:
-                if c.dep_ == "prep" and c.lower_ in {"as", "at", "of", "to"} and c.i > obj.i:
-                    toks |= {t.i for t in c.subtree}
-            return toks
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in {"of", "about"}:
-            return {t.i for t in c.subtree}
-    if verb.head.i != verb.i and _parenthetical(verb, unit):
-        own = {t.i for t in verb.subtree}
-        return {i for i in range(lo, hi)} - own
-    # "X said earlier on Friday during a news conference that he may wait": the parse hung the
-    # that-clause on a word between; a complementiser "that" after the cue still opens its content
-    for t in verb.subtree:
-        if (
-            t.dep_ == "mark"
-            and t.lower_ == "that"
-            and t.i > verb.i
-            and lo <= t.head.i < hi
-            and t.head.i != verb.i
-            and t.head.dep_ in {"ccomp", "acl", "relcl", "advcl"}
-            and not _reports_between(verb, t)
-        ):
-            return {x.i for x in t.head.subtree}
-    return None
-
-
-def _bare_comment_child(child: Token) -> bool:
-    """A word a comment clause may hold besides its cue ("as the Times noted on Monday"); one
-    that gives the verb content of its own ("as police respond with force") is not."""
-    if child.dep_ in {"nsubj", "nsubjpass", "mark", "punct", "aux", "auxpass", "advmod", "npadvmod", "agent"}:
-        return True
-    return child.dep_ == "prep" and any(p.ent_type_ in {"DATE", "TIME"} for p in child.children)
-
-
-def _reports_between(verb: Token, mark: Token) -> bool:
-    """True when another verb with its own subject stands between the cue and the "that"."""
-    return any(
-        t.pos_ == "VERB" and any(c.dep_ in {"nsubj", "nsubjpass"} for c in t.children)
-        for t in verb.doc[verb.i + 1 : mark.i]
-    )
-
-
-def _parenthetical(verb: Token, unit: Span) -> bool:
-    """ "..., the report added." / "Rescue teams, he said, have ...": a cue set off by commas."""
-    dep = verb.dep_ if unit.start <= verb.head.i < unit.end else "parataxis"
-    if dep not in {"parataxis", "ccomp", "conj", "advcl"}:
-        return False
-    inner = [t.i for t in verb.subtree if not t.is_punct and unit.start <= t.i < unit.end]
-    left, right = min(inner), max(inner)
-    doc = verb.doc
-    before = doc[left - 1].text if left > unit.start else ""
-    after = doc[right + 1].text if right + 1 < unit.end else "."
-    if dep in {"parataxis", "ccomp"}:
-        return before in {",", "\u201d", '"', "\u2014", "--"} and after in {",", ".", "!", "?", ":", ";"}
-    if any(c.dep_ == "mark" for c in verb.children):
-        return False
-    return before == "," and after in {",", ".", "!", "?"} and right - left <= 8
-
-
-def _passive_without_agent(verb: Token) -> bool:
-    kids = {c.dep_ for c in verb.children}
-    return bool(kids & {"auxpass", "nsubjpass"}) and "agent" not in kids
-
-
-def _anonymity_tail(verb: Token, subj_end: int) -> int | None:
-    """End of ", speaking on condition of anonymity," between the subject and its verb."""
-    for c in verb.children:
-        if c.dep_ == "advcl" and subj_end <= c.i < verb.i:
-            words = {t.lower_ for t in c.subtree}
-            if words & {"anonymity", "anonymously", "condition"}:
-                return c.right_edge.i + 1
     return None
 
 
@@ -517,11 +411,11 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
                 or pobj.i in sources.blocked
             ):
                 continue
-            if _is_number(pobj):
+            if is_number(pobj):
                 continue
             mention, stoks = sources.mention(pobj, unit.start, unit.end, extend_to=pobj.right_edge.i + 1)
             cut = set(range(tok.i, pobj.right_edge.i + 1)) | stoks
-            rest = _according_scope(tok, unit) - cut
+            rest = according_scope(tok, unit) - cut
             found.append(_Found(tok, (tok.i, tok.i + 2), mention, stoks, rest, info={}))
             continue
         if tok.pos_ != "VERB" or quotes.region_at(tok.idx) is not None:
@@ -529,15 +423,15 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         info = lex.verbs.get(tok.lemma_.lower())
         if info is None or tok.dep_ in {"amod", "compound"}:
             continue
-        if _passive_without_agent(tok) or any(c.dep_ == "neg" for c in tok.children):
+        if passive_without_agent(tok) or any(c.dep_ == "neg" for c in tok.children):
             continue
-        subj = _subject(tok) or _reporter_above(tok, lex)
+        subj = subject_of(tok) or _reporter_above(tok, lex)
         if (
             subj is None
             or subj.lower_ in {"which", "who", "that", "this"}
             or not unit.start <= subj.i < unit.end
             or subj.i in sources.blocked
-            or _is_number(subj)
+            or is_number(subj)
         ):
             continue
         content: set[int] | None
@@ -549,15 +443,15 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
                 continue
             content = {t.i for t in prep.subtree} - {prep.i}
         else:
-            content = _content_of(tok, info, unit)
+            content = content_of(tok, info, unit)
         colon = False
         region: tuple[int, int] | None = None
         if not content:
-            content, region = _quote_beside(tok, subj, unit, quotes)
+            content, region = quote_beside(tok, subj, unit, quotes)
         if not content:
             after = tok.right_edge.i + 1
             colon = after < len(doc) and doc[after].text == ":" or unit[-1].text == ":"
-            before = _quote_before_unit(tok, subj, unit, quotes)
+            before = quote_before_unit(tok, subj, unit, quotes)
             if not colon and before is None:
                 continue
             if before is not None:
@@ -565,7 +459,7 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
             content = set()
         elif region is not None and region[1] > unit.end_char:
             colon = True  # 'Ryan said, "Sure. I get that."': the quote runs on past this sentence
-        tail = _anonymity_tail(tok, subj.i)
+        tail = anonymity_tail(tok, subj.i)
         citer = _cited_by(subj)
         via: list[SourceMention] = []
         if citer is not None:
@@ -581,73 +475,6 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         found.append(_Found(tok, (tok.i, tok.i + 1), mention, stoks, content, via=via, info=info, colon=colon))
     found = [f for f in found if not any(f.cue is not None and f.cue.i in g.source_toks for g in found if g is not f)]
     return _nest(_speech_within_according(found))
-
-
-def _quote_beside(verb: Token, subj: Token, unit: Span, quotes: QuoteIndex) -> tuple[set[int], tuple[int, int] | None]:
-    """The quoted words right before the speaker and cue ('"Okay," I said') or right after the
-    cue and a comma ('Ryan said, "Sure."') when the parse gave the cue no clause, and their
-    quote region."""
-    doc = verb.doc
-    skip = {",", ":", "\u201d", "\u201c", '"'}
-    j = verb.i + 1
-    while j < unit.end and doc[j].text in {",", ":"}:
-        j += 1
-    k = min(verb.i, subj.left_edge.i) - 1
-    while k >= unit.start and doc[k].text in skip:
-        k -= 1
-    for pos, after in ((j, True), (k, False)):
-        if not unit.start <= pos < unit.end:
-            continue
-        region = quotes.region_at(doc[pos].idx)
-        if region is None or (after and region[0] < verb.idx) or (not after and region[1] > subj.left_edge.idx):
-            continue
-        toks = {t.i for t in unit if region[0] <= t.idx < region[1] and not t.is_punct}
-        if toks:
-            return toks, region
-    return set(), None
-
-
-def _quote_before_unit(verb: Token, subj: Token, unit: Span, quotes: QuoteIndex) -> tuple[int, int] | None:
-    """The quote region that ends just before a sentence made of speaker and cue alone
-    ('"Why are you still endorsing him?" Obama asked.'): the quote is its content."""
-    doc = verb.doc
-    first = min(verb.i, subj.left_edge.i)
-    if first != unit.start or any(t.i > verb.i and t.dep_ in {"ccomp", "xcomp"} for t in verb.children):
-        return None
-    k = first - 1
-    while k >= 0 and (doc[k].is_space or doc[k].text in {",", "\u201d", '"'}):
-        k -= 1
-    if k < 0 or "\n" in doc.text[doc[k].idx : unit.start_char]:
-        return None
-    region = quotes.region_at(doc[k].idx)
-    return region if region is not None and region[1] <= unit.start_char else None
-
-
-def _is_number(tok: Token) -> bool:
-    """A number is never a source: "5,137 were counted, the monitor said" has no speaker "5,137"."""
-    return tok.like_num or tok.pos_ == "NUM"
-
-
-# Clauses joined to the one "according to" sits in, each with a subject of its own: "X rose,
-# according to A, while B said Y" gives A only "X rose" (the clause the phrase modifies).
-_JOINED = frozenset({"conj", "advcl", "parataxis"})
-
-
-def _according_scope(according: Token, unit: Span) -> set[int]:
-    """The tokens of the clause an "according to" phrase modifies, without joined clauses
-    that have their own subject; the whole sentence when it hangs on no verb."""
-    whole = set(range(unit.start, unit.end))
-    head = according.head
-    if head.i == according.i or not unit.start <= head.i < unit.end or head.pos_ not in {"VERB", "AUX"}:
-        return whole
-    scope = {t.i for t in head.subtree} & whole
-    for c in head.children:
-        own = {t.i for t in c.subtree}
-        if c.dep_ in _JOINED and according.i not in own and any(k.dep_ in {"nsubj", "nsubjpass"} for k in c.children):
-            scope -= own
-    if head.dep_ != "ROOT" and head.head.i != head.i:
-        return scope  # "according to" inside a subordinate clause speaks for that clause only
-    return scope | (whole - {t.i for t in head.subtree})  # tokens the parse hung outside the root
 
 
 def _speech_within_according(found: list[_Found]) -> list[_Found]:
