@@ -248,3 +248,9 @@ def test_attribution_put_needs_an_estimate(nlp) -> None:  # type: ignore[no-unty
     cs = claims(nlp, t)
     assert at(cs, t, "toll at 52").source.text == "The Red Cross"
     assert at(cs, t, "pressure").source.kind == "outlet"
+
+
+def test_attribution_any_verb_in_the_direct_speech_frame(nlp) -> None:  # type: ignore[no-untyped-def]
+    t = 'Road reopens\n\n"The trucks can cross tomorrow," the mayor continued.'
+    c = at(claims(nlp, t), t, "trucks")
+    assert c.source.text == "the mayor" and c.quote == "direct"

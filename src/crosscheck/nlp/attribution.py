@@ -421,6 +421,8 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         if tok.pos_ != "VERB" or quotes.region_at(tok.idx) is not None:
             continue
         info = lex.verbs.get(tok.lemma_.lower())
+        if info is None and _speech_frame(tok, unit, quotes):
+            info = {}  # '"...," he continued.': after a quote, the speaker's verb reports it
         if info is None or tok.dep_ in {"amod", "compound"}:
             continue
         if passive_without_agent(tok) or any(c.dep_ == "neg" for c in tok.children):
@@ -475,6 +477,20 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         found.append(_Found(tok, (tok.i, tok.i + 1), mention, stoks, content, via=via, info=info, colon=colon))
     found = [f for f in found if not any(f.cue is not None and f.cue.i in g.source_toks for g in found if g is not f)]
     return _nest(_speech_within_according(found))
+
+
+def _speech_frame(verb: Token, unit: Span, quotes: QuoteIndex) -> bool:
+    """True for the frame of direct speech, a quote then its speaker and verb closing the
+    sentence ('"We are ready," he continued.'): whatever the verb, it reports the quote."""
+    doc = verb.doc
+    subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    if subj is None or any(t.pos_ == "VERB" for t in doc[verb.i + 1 : unit.end]) or unit.end - verb.i > 4:
+        return False
+    k = subj.left_edge.i - 1
+    while k >= unit.start and doc[k].text in {",", "\u201d", '"'}:
+        k -= 1
+    region = quotes.region_at(doc[k].idx) if k >= unit.start else None
+    return region is not None and region[1] <= subj.left_edge.idx
 
 
 def _speech_within_according(found: list[_Found]) -> list[_Found]:
