@@ -500,7 +500,9 @@ def _speech_within_according(found: list[_Found]) -> list[_Found]:
     out = []
     for f in found:
         if f.cue is not None and f.cue.lower_ == "according":
-            wrapped = [v for v in verbs if v.cue is not None and v.cue.i in f.content]
+            # the phrase wraps a cue, or sits inside what a cue reports ("X reported that Y fled,
+            # according to Z": the parse may hang it on "fled")
+            wrapped = [v for v in verbs if v.cue is not None and (v.cue.i in f.content or f.cue.i in v.content)]
             if wrapped:
                 cut = set(range(f.cue_span[0], f.cue_span[1])) | f.source_toks
                 for v in wrapped:
