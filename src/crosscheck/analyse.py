@@ -9,6 +9,7 @@ go on.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -16,7 +17,7 @@ from typing import Any
 
 from crosscheck.records import Analysis, Claim, Document, EntityRecord, Figure, PlaceRecord, Source, Span, content_id
 
-__all__ = ["OnPart", "analyse_documents", "merge_parts", "published_date"]
+__all__ = ["OnPart", "analyse_documents", "merge_parts", "part_structure", "published_date"]
 
 OnPart = Callable[[Document, int, int], None]
 
@@ -83,10 +84,10 @@ def _analyses(documents: Sequence[Document], watchlist: str | None, on_part: OnP
     ]
 
     def items() -> Iterator[tuple[str, dict[str, Any]]]:
-        for document, texts in zip(documents, stripped, strict=True):
+        for document, parts, texts in zip(documents, plans, stripped, strict=True):
             meta = {"watchlist": watchlist, "published": published_date(document.published), "outlet": document.outlet}
-            for text, _ in texts:
-                yield text, meta
+            for (start, stop), (text, where) in zip(parts, texts, strict=True):
+                yield text, {**meta, "structure": part_structure(document, start, stop, where)}
 
     # Parts of a long report go one at a time: progress shows per part and memory stays bounded.
     docs = process(items(), batch_size=1 if any(len(parts) > 1 for parts in plans) else BATCH)
@@ -99,6 +100,25 @@ def _analyses(documents: Sequence[Document], watchlist: str | None, on_part: OnP
             if len(parts) > 1 and on_part is not None:
                 on_part(document, done, len(parts))
         yield pieces[0][1] if len(pieces) == 1 else merge_parts(document.id, pieces)
+
+
+def part_structure(
+    document: Document, start: int, stop: int, positions: list[int] | None
+) -> list[tuple[int, int, str]] | None:
+    """The document's structure marks inside text[start:stop], as offsets into the text the
+    pipeline reads (the part, invisible characters removed); None when the document has no
+    stored marks (a ledger from before them), so that the pipeline marks lines by their shape."""
+    if not document.structure:
+        return None
+
+    def at(offset: int) -> int:
+        return offset - start if positions is None else bisect_left(positions, offset - start)
+
+    return [
+        (at(max(m.start, start)), at(min(m.end, stop)), m.kind)
+        for m in document.structure
+        if m.start < stop and m.end > start
+    ]
 
 
 # -- records of parts into records of the whole -----------------------------------------------

@@ -22,6 +22,7 @@ __all__ = [
     "Relation",
     "Source",
     "Span",
+    "StructureMark",
     "content_id",
 ]
 
@@ -49,6 +50,16 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StructureMark:
+    """Characters `start:end` of a document's text that are structure, not statement: a
+    heading, caption, dateline or credit line (`ingest.structure`)."""
+
+    start: int
+    end: int
+    kind: str  # heading | caption | dateline | credit
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """One report: its main text (what every span points into) and its metadata."""
 
@@ -64,6 +75,7 @@ class Document:
     author: str | None = None
     duplicate_of: str | None = None
     fingerprint: int | None = None
+    structure: tuple[StructureMark, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

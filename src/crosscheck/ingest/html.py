@@ -13,7 +13,7 @@ from typing import Any
 from crosscheck.errors import InputError
 from crosscheck.ingest.normalize import Draft
 
-__all__ = ["html_to_text", "read_html"]
+__all__ = ["html_to_text", "read_html", "structure_hints"]
 
 _LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.I)
 _TAGS = re.compile(r"<[^>]+>")
@@ -76,7 +76,86 @@ def read_html(html: str, origin: str, url: str | None = None) -> Draft:
         "url": data.get("url") or url,
         "language": data.get("language") or (lang.group(1).lower() if lang else None),
     }
-    return Draft(text=text, origin=origin, meta={k: v for k, v in meta.items() if v})
+    draft = Draft(text=text, origin=origin, meta={k: v for k, v in meta.items() if v})
+    draft.structure = structure_hints(html)
+    return draft
+
+
+# Elements that are structure, not statement (HTML Living Standard: h1-h6 "section headings",
+# figcaption "a caption for the figure"), and the class, id, itemprop or rel words that CMSs and
+# schema.org (`author`, `caption`, `creditText`) give to bylines, credits and captions.
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_MARK_WORDS = (
+    ("caption", ("caption", "credittext", "photo-credit", "image-credit")),
+    ("credit", ("byline", "author", "credit", "contributor")),
+    ("dateline", ("dateline",)),
+)
+MAX_HINTS = 500
+MAX_HINT_CHARS = 400
+
+
+def _attr_kind(tag: str, attrs: list[tuple[str, str | None]]) -> str | None:
+    if tag in _HEADING_TAGS:
+        return "heading"
+    if tag == "figcaption":
+        return "caption"
+    words = " ".join((v or "").lower() for k, v in attrs if k in {"class", "id", "itemprop", "rel"})
+    if not words:
+        return None
+    for kind, keys in _MARK_WORDS:
+        if any(key in words for key in keys):
+            return kind
+    return None
+
+
+class _StructureText(HTMLParser):
+    """The text of each heading, caption and byline/credit element of a page, as (kind, text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, str | None]] = []
+        self.found: list[tuple[str, str]] = []
+        self.buffers: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _VOID:
+            return
+        kind = _attr_kind(tag, attrs)
+        if kind is not None:
+            self.buffers.append((kind, []))
+        self.open.append((tag, kind))
+
+    def handle_endtag(self, tag: str) -> None:
+        for back in range(1, min(len(self.open), 16) + 1):
+            if self.open[-back][0] == tag:
+                for _, kind in self.open[-back:]:
+                    if kind is not None and self.buffers:
+                        self._close()
+                del self.open[-back:]
+                break
+
+    def _close(self) -> None:
+        kind, parts = self.buffers.pop()
+        words = " ".join("".join(parts).split())
+        if words and len(words) <= MAX_HINT_CHARS and len(self.found) < MAX_HINTS:
+            self.found.append((kind, words))
+
+    def handle_data(self, data: str) -> None:
+        for _, parts in self.buffers:  # a heading inside a wrapper classed "byline" is both
+            parts.append(data)
+
+
+def structure_hints(html: str) -> list[tuple[str, str]]:
+    """(kind, text) of the page's headings, figure captions and byline/credit elements."""
+    parser = _StructureText()
+    try:
+        parser.feed(html)
+        parser.close()
+    except AssertionError:
+        pass  # a malformed marked section: keep what was read
+    while parser.buffers:
+        parser._close()
+    return parser.found
 
 
 _VOID = frozenset(

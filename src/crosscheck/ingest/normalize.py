@@ -36,12 +36,14 @@ _BLANKS = re.compile(r"\n{3,}")
 @dataclass(slots=True)
 class Draft:
     """A report read from a source, before normalisation: text, metadata, where it came from,
-    and notes on metadata that was dropped as invalid (the report is still stored)."""
+    notes on metadata that was dropped as invalid (the report is still stored), and the lines
+    its own markup calls structure, as (kind, line text) (`ingest.structure`)."""
 
     text: str
     origin: str
     meta: dict[str, str | None] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    structure: list[tuple[str, str]] = field(default_factory=list)
 
 
 def normalise_text(text: str) -> str:
@@ -107,7 +109,10 @@ def _kind(value: object) -> str:
 
 
 def make_document(draft: Draft) -> Document:
-    """Normalise a draft's text and metadata into a content-addressed `Document`."""
+    """Normalise a draft's text and metadata into a content-addressed `Document`, with its
+    structure lines marked."""
+    from crosscheck.ingest.structure import mark_structure
+
     text = normalise_text(draft.text)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     meta = {k: (str(v).strip() or None) if v is not None else None for k, v in draft.meta.items()}
@@ -122,4 +127,5 @@ def make_document(draft: Draft) -> Document:
         published=parse_published(meta.get("published")),
         language=(meta.get("language") or "").lower()[:2] or None,
         author=meta.get("author"),
+        structure=mark_structure(text, draft.structure),
     )

@@ -16,6 +16,11 @@ __all__ = ["read_jsonl", "read_markdown", "read_text"]
 # YAML front matter: a first line of ---, then YAML, closed by --- (or ...) on its own line.
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S | re.M)
 _HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
+# ATX headings ("## Title"), setext headings (a line underlined by === or ---) and images
+# ("![alt](src)", whose alt text stays as a line): CommonMark 0.31, sections 4.2, 4.3 and 6.4.
+_ATX = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+_SETEXT = re.compile(r"^([^\n]*\S[^\n]*)\n[ \t]{0,3}(?:=+|-+)[ \t]*$", re.M)
+_IMAGE = re.compile(r"!\[([^\]]+)\]\(")
 _LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _FIRST_LINE = re.compile(r"\S[^\n]{0,999}")  # enough for a 300-character title
@@ -46,9 +51,22 @@ def read_markdown(text: str, origin: str) -> Draft:
             text = text[match.end() :]
     body = _EMPHASIS.sub(r"\2", _LINK.sub(r"\1", _HEADING.sub("", text)))
     draft = read_text(body, origin)
+    draft.structure = _markdown_structure(text)
     draft.meta.update({k: v for k, v in meta.items() if v})
     draft.notes.extend(notes)
     return draft
+
+
+def _markdown_structure(text: str) -> list[tuple[str, str]]:
+    """(kind, line text as it reads once the markup is reduced) for headings and image alt text."""
+
+    def plain(words: str) -> str:
+        return _EMPHASIS.sub(r"\2", _LINK.sub(r"\1", words)).strip()
+
+    found = [("heading", plain(m.group(1))) for m in _ATX.finditer(text)]
+    found += [("heading", plain(m.group(1))) for m in _SETEXT.finditer(text) if not m.group(1).lstrip().startswith("#")]
+    found += [("caption", m.group(1).strip()) for m in _IMAGE.finditer(text)]
+    return [(kind, words) for kind, words in found if words]
 
 
 def read_jsonl(text: str, origin: str) -> Iterator[Draft | InputError]:

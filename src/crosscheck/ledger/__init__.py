@@ -20,7 +20,7 @@ from urllib.parse import quote
 from crosscheck.errors import LedgerError, ReadOnlyLedger, SchemaError
 from crosscheck.ingest.dedup import Shingles, band_keys, is_near_duplicate, shingles, signature
 from crosscheck.ledger.schema import MIGRATIONS
-from crosscheck.records import Analysis, Document
+from crosscheck.records import Analysis, Document, StructureMark
 
 __all__ = ["AddResult", "Ledger", "storage_error"]
 
@@ -164,6 +164,10 @@ class Ledger:
             self.conn.executemany(
                 "INSERT OR IGNORE INTO document_bands VALUES (?, ?)", [(_signed(k), document.id) for k in keys]
             )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO document_structure VALUES (?, ?, ?, ?)",
+                [(document.id, m.start, m.end, m.kind) for m in document.structure],
+            )
             if analysis is not None:
                 self._store_analysis(analysis)
         return AddResult("added", document.id, duplicate_of)
@@ -206,6 +210,13 @@ class Ledger:
             "WHERE ? IS NULL OR a.doc IS NULL OR a.version != ? ORDER BY d.rowid",
             (version, version),
         ).fetchall()
+        marks: dict[str, list[StructureMark]] = {}
+        for doc, start, end, kind in self.conn.execute(
+            'SELECT s.doc, s.start, s."end", s.kind FROM document_structure s LEFT JOIN analyses a ON a.doc = s.doc '
+            "WHERE ? IS NULL OR a.doc IS NULL OR a.version != ? ORDER BY s.doc, s.start",
+            (version, version),
+        ):
+            marks.setdefault(doc, []).append(StructureMark(start=start, end=end, kind=kind))
         return [
             Document(
                 id=r["id"],
@@ -219,6 +230,7 @@ class Ledger:
                 language=r["language"],
                 author=r["author"],
                 duplicate_of=r["duplicate_of"],
+                structure=tuple(marks.get(r["id"], ())),
             )
             for r in rows
         ]

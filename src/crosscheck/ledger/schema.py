@@ -310,3 +310,18 @@ MIGRATIONS.append(
         """,
     )
 )
+
+MIGRATIONS.append(
+    (
+        "0006_structure",
+        """
+        CREATE TABLE document_structure (
+            doc TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            PRIMARY KEY (doc, start)
+        ) WITHOUT ROWID;
+        """,
+    )
+)

@@ -11,7 +11,9 @@ keeps its speaker. Certainty and polarity come from `certainty.assess` on the co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,20 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from crosscheck.nlp.certainty import assess, no_comment_subject
-from crosscheck.nlp.quotes import QuoteIndex, sentence_units
+from crosscheck.nlp.clauses import (
+    according_scope,
+    anonymity_tail,
+    content_of,
+    is_number,
+    passive_without_agent,
+    subject_of,
+)
+from crosscheck.nlp.quotes import QuoteIndex, quote_before_unit, quote_beside, sentence_units
 
 __all__ = ["ClaimMention", "SourceMention", "extract_claims", "resolved_source_text"]
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "cues.yaml"
+_ORIGINS = _DATA.with_name("origins.yaml")
 _NAMED_ENTS = frozenset({"PERSON", "ORG", "GPE", "FAC", "NORP", "LOC"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "i", "him", "her"})
 _PLURAL_PRONOUNS = frozenset({"they", "we", "them"})
@@ -90,6 +101,31 @@ def cue_lexicon() -> _Cues:
         not_sources=frozenset(raw.get("according_to_not_sources", [])),
         back_nouns=frozenset(raw.get("back_nouns", [])),
     )
+
+
+@lru_cache(maxsize=1)
+def _republication() -> re.Pattern[str]:
+    """A republication notice and the name of the first publisher (data/origins.yaml)."""
+    raw: dict[str, Any] = yaml.safe_load(_ORIGINS.read_text(encoding="utf-8"))
+    phrases = sorted((str(p) for p in raw.get("republication_phrases", [])), key=len, reverse=True)
+    words = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+    name = r"(?:[Tt]he\s+)?((?:[A-Z][\w'&.\-]*|of|for|and|on)(?:\s+(?:[A-Z][\w'&.\-]*|of|for|and|on))*)"
+    return re.compile(rf"(?i:\b(?:{words}))\s+{name}")
+
+
+def republished_origin(doc: Doc) -> SourceMention | None:
+    """The first publisher a republication notice names ("This report was first published by
+    the Valley Rights Monitor."), as a named source pointing at its words; None without one."""
+    for found in _republication().finditer(doc.text):
+        start, end = found.span(1)
+        words = doc.text[start:end].rstrip(".,;:").split()
+        while words and not words[-1][:1].isupper():
+            words.pop()  # "by the Valley Rights Monitor on Monday": the name ends at its last capital
+        end = start + len(" ".join(words)) if words else start
+        span = doc.char_span(start, end, alignment_mode="contract")
+        if span is not None and any(t.is_alpha and t.text[0].isupper() for t in span):
+            return SourceMention(text=span.text, start=span.start_char, end=span.end_char, kind="named")
+    return None
 
 
 def resolved_source_text(source: SourceMention, text: str) -> str:
@@ -206,10 +242,11 @@ def _apposed_name(doc: Doc, end: int, hi: int) -> tuple[int, int] | None:
 class _Sources:
     """Builds source mentions and remembers them for later back-references."""
 
-    def __init__(self, doc: Doc, lex: _Cues) -> None:
+    def __init__(self, doc: Doc, lex: _Cues, blocked: frozenset[int] = frozenset()) -> None:
         self.doc = doc
         self.lex = lex
         self.seen: list[_Seen] = []
+        self.blocked = blocked  # tokens of structure lines: never a source, never content
 
     def mention(
         self, head: Token, lo: int, hi: int, extend_to: int | None = None, stop: int | None = None
@@ -297,6 +334,8 @@ class _Sources:
     def note(self, unit: Span) -> None:
         """Remember the named subjects of a sentence: later pronouns may point at them."""
         for tok in unit:
+            if tok.i in self.blocked:
+                continue
             if tok.dep_ == "nsubj" and tok.pos_ == "PROPN" and _is_named(tok, self.lex):
                 a, b = _np_range(tok, unit.start, unit.end)
                 words = self.doc[a:b]
@@ -341,21 +380,6 @@ class _Sources:
 # ---------------------------------------------------------------- cues in one sentence
 
 
-def _subject(verb: Token, depth: int = 0) -> Token | None:
-    for c in verb.children:
-        if c.dep_ == "nsubj":
-            return c
-    for c in verb.children:
-        if c.dep_ == "agent":
-            return next((p for p in c.children if p.dep_ == "pobj"), None)
-    if depth < 3 and verb.head.i != verb.i:
-        if verb.dep_ == "conj" or (verb.dep_ in {"advcl", "xcomp"} and verb.tag_ == "VBG"):
-            return _subject(verb.head, depth + 1)
-        if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in {"NOUN", "PROPN"}:
-            return verb.head
-    return None
-
-
 def _reporter_above(verb: Token, lex: _Cues) -> Token | None:
     """ "She said convoys were sent and rejected reports that ...": a subjectless cue conjoined
     inside another report belongs to that report's speaker, wherever the parse hung it."""
@@ -364,64 +388,10 @@ def _reporter_above(verb: Token, lex: _Cues) -> Token | None:
     node = verb.head
     for _ in range(4):
         if node.lemma_.lower() in lex.verbs and node.i != verb.i:
-            return _subject(node)
+            return subject_of(node)
         if node.dep_ not in {"ccomp", "conj", "xcomp"} or node.head.i == node.i:
             return None
         node = node.head
-    return None
-
-
-def _content_of(verb: Token, info: dict[str, Any], unit: Span) -> set[int] | None:
-    lo, hi = unit.start, unit.end
-    for c in verb.children:
-        if c.dep_ in {"ccomp", "xcomp"} and lo <= c.i < hi:
-            return {t.i for t in c.subtree}
-    if info.get("object"):
-        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-        if obj is not None:
-            toks = {t.i for t in obj.subtree}
-            for c in verb.children:
-                if c.dep_ == "prep" and c.lower_ in {"as", "at", "of", "to"} and c.i > obj.i:
-                    toks |= {t.i for t in c.subtree}
-            return toks
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ in {"of", "about"}:
-            return {t.i for t in c.subtree}
-    if verb.head.i != verb.i and _parenthetical(verb, unit):
-        own = {t.i for t in verb.subtree}
-        return {i for i in range(lo, hi)} - own
-    return None
-
-
-def _parenthetical(verb: Token, unit: Span) -> bool:
-    """ "..., the report added." / "Rescue teams, he said, have ...": a cue set off by commas."""
-    dep = verb.dep_ if unit.start <= verb.head.i < unit.end else "parataxis"
-    if dep not in {"parataxis", "ccomp", "conj", "advcl"}:
-        return False
-    inner = [t.i for t in verb.subtree if not t.is_punct and unit.start <= t.i < unit.end]
-    left, right = min(inner), max(inner)
-    doc = verb.doc
-    before = doc[left - 1].text if left > unit.start else ""
-    after = doc[right + 1].text if right + 1 < unit.end else "."
-    if dep in {"parataxis", "ccomp"}:
-        return before in {",", "\u201d", '"', "\u2014", "--"} and after in {",", ".", "!", "?", ":", ";"}
-    if any(c.dep_ == "mark" for c in verb.children):
-        return False
-    return before == "," and after in {",", ".", "!", "?"} and right - left <= 8
-
-
-def _passive_without_agent(verb: Token) -> bool:
-    kids = {c.dep_ for c in verb.children}
-    return bool(kids & {"auxpass", "nsubjpass"}) and "agent" not in kids
-
-
-def _anonymity_tail(verb: Token, subj_end: int) -> int | None:
-    """End of ", speaking on condition of anonymity," between the subject and its verb."""
-    for c in verb.children:
-        if c.dep_ == "advcl" and subj_end <= c.i < verb.i:
-            words = {t.lower_ for t in c.subtree}
-            if words & {"anonymity", "anonymously", "condition"}:
-                return c.right_edge.i + 1
     return None
 
 
@@ -434,39 +404,64 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
         if low == "according" and tok.i + 1 < unit.end and doc[tok.i + 1].lower_ == "to":
             to = doc[tok.i + 1]
             pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
-            if pobj is None or quotes.region_at(tok.idx) is not None or pobj.lemma_.lower() in lex.not_sources:
+            if (
+                pobj is None
+                or quotes.region_at(tok.idx) is not None
+                or pobj.lemma_.lower() in lex.not_sources
+                or pobj.i in sources.blocked
+            ):
+                continue
+            if is_number(pobj):
                 continue
             mention, stoks = sources.mention(pobj, unit.start, unit.end, extend_to=pobj.right_edge.i + 1)
             cut = set(range(tok.i, pobj.right_edge.i + 1)) | stoks
-            rest = set(range(unit.start, unit.end)) - cut
+            rest = according_scope(tok, unit) - cut
             found.append(_Found(tok, (tok.i, tok.i + 2), mention, stoks, rest, info={}))
             continue
         if tok.pos_ != "VERB" or quotes.region_at(tok.idx) is not None:
             continue
         info = lex.verbs.get(tok.lemma_.lower())
+        if info is None and _speech_frame(tok, unit, quotes):
+            info = {}  # '"...," he continued.': after a quote, the speaker's verb reports it
         if info is None or tok.dep_ in {"amod", "compound"}:
             continue
-        if _passive_without_agent(tok) or any(c.dep_ == "neg" for c in tok.children):
+        if passive_without_agent(tok) or any(c.dep_ == "neg" for c in tok.children):
             continue
-        subj = _subject(tok) or _reporter_above(tok, lex)
-        if subj is None or subj.lower_ in {"which", "who", "that", "this"} or not unit.start <= subj.i < unit.end:
+        subj = subject_of(tok) or _reporter_above(tok, lex)
+        if (
+            subj is None
+            or subj.lower_ in {"which", "who", "that", "this"}
+            or not unit.start <= subj.i < unit.end
+            or subj.i in sources.blocked
+            or is_number(subj)
+        ):
             continue
         content: set[int] | None
+        if info.get("needs") and not any(c.dep_ == "prep" and c.lower_ == info["needs"] for c in tok.children):
+            continue  # "put the toll at 52" estimates; "putting pressure on" reports nothing
         if info.get("preposition"):
             prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == info["preposition"]), None)
             if prep is None:
                 continue
             content = {t.i for t in prep.subtree} - {prep.i}
         else:
-            content = _content_of(tok, info, unit)
+            content = content_of(tok, info, unit)
         colon = False
+        region: tuple[int, int] | None = None
+        if not content:
+            content, region = quote_beside(tok, subj, unit, quotes)
         if not content:
             after = tok.right_edge.i + 1
             colon = after < len(doc) and doc[after].text == ":" or unit[-1].text == ":"
-            if not colon:
+            before = quote_before_unit(tok, subj, unit, quotes)
+            if not colon and before is None:
                 continue
+            if before is not None:
+                info = {**info, "quote_before": before}
             content = set()
-        tail = _anonymity_tail(tok, subj.i)
+        elif region is not None and region[1] > unit.end_char:
+            colon = True  # 'Ryan said, "Sure. I get that."': the quote runs on past this sentence
+        tail = anonymity_tail(tok, subj.i)
         citer = _cited_by(subj)
         via: list[SourceMention] = []
         if citer is not None:
@@ -477,9 +472,25 @@ def _find_cues(unit: Span, sources: _Sources, quotes: QuoteIndex) -> list[_Found
             mention, stoks = sources.mention(subj, unit.start, unit.end, extend_to=tail)
         content -= stoks
         content.discard(tok.i)
+        if region is not None:
+            info = {**info, "region": region}
         found.append(_Found(tok, (tok.i, tok.i + 1), mention, stoks, content, via=via, info=info, colon=colon))
     found = [f for f in found if not any(f.cue is not None and f.cue.i in g.source_toks for g in found if g is not f)]
     return _nest(_speech_within_according(found))
+
+
+def _speech_frame(verb: Token, unit: Span, quotes: QuoteIndex) -> bool:
+    """True for the frame of direct speech, a quote then its speaker and verb closing the
+    sentence ('"We are ready," he continued.'): whatever the verb, it reports the quote."""
+    doc = verb.doc
+    subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    if subj is None or any(t.pos_ == "VERB" for t in doc[verb.i + 1 : unit.end]) or unit.end - verb.i > 4:
+        return False
+    k = subj.left_edge.i - 1
+    while k >= unit.start and doc[k].text in {",", "\u201d", '"'}:
+        k -= 1
+    region = quotes.region_at(doc[k].idx) if k >= unit.start else None
+    return region is not None and region[1] <= subj.left_edge.idx
 
 
 def _speech_within_according(found: list[_Found]) -> list[_Found]:
@@ -489,7 +500,9 @@ def _speech_within_according(found: list[_Found]) -> list[_Found]:
     out = []
     for f in found:
         if f.cue is not None and f.cue.lower_ == "according":
-            wrapped = [v for v in verbs if v.cue is not None and v.cue.i in f.content]
+            # the phrase wraps a cue, or sits inside what a cue reports ("X reported that Y fled,
+            # according to Z": the parse may hang it on "fled")
+            wrapped = [v for v in verbs if v.cue is not None and (v.cue.i in f.content or f.cue.i in v.content)]
             if wrapped:
                 cut = set(range(f.cue_span[0], f.cue_span[1])) | f.source_toks
                 for v in wrapped:
@@ -610,12 +623,34 @@ def _asserts(unit: Span) -> bool:
     return len(words) >= 3 and any(t.pos_ in {"VERB", "AUX"} for t in words)
 
 
-def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]:
-    """Every claim of a parsed document, in text order (the first line is the headline)."""
+def _blocked_tokens(doc: Doc, structure: Sequence[tuple[int, int, str]] | None) -> frozenset[int]:
+    """Tokens inside structure lines (headings, captions, datelines, credits); with no marks
+    given, the lines are marked from their shape (`ingest.structure`)."""
+    if structure is None:
+        from crosscheck.ingest.structure import mark_structure
+
+        structure = [(m.start, m.end, m.kind) for m in mark_structure(doc.text)]
+    blocked: set[int] = set()
+    for start, end, _kind in structure:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            blocked.update(range(span.start, span.end))
+    return frozenset(blocked)
+
+
+def extract_claims(
+    doc: Doc, *, outlet: str | None = None, structure: Sequence[tuple[int, int, str]] | None = None
+) -> list[ClaimMention]:
+    """Every claim of a parsed document, in text order (the first line is the headline). No
+    claim comes from a structure line and no structure word is a source: `structure` gives
+    their (start, end, kind) in `doc.text`, else they are found from the lines' shape."""
     lex = cue_lexicon()
     quotes = QuoteIndex(doc.text)
-    sources = _Sources(doc, lex)
-    outlet_source = SourceMention(text=outlet or "outlet", start=None, end=None, kind="outlet")
+    sources = _Sources(doc, lex, _blocked_tokens(doc, structure))
+    # a republished report's own sentences are its first publisher's (data/origins.yaml)
+    outlet_source = republished_origin(doc) or SourceMention(
+        text=outlet or "outlet", start=None, end=None, kind="outlet"
+    )
     claims: list[ClaimMention] = []
     pending: _Found | None = None
     pending_region: tuple[int, int] | None = None
@@ -623,7 +658,10 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]
     prev_unit_end = -1
     for n, (s, e) in enumerate(sentence_units(doc)):
         unit = doc[s:e]
-        if n > 0 and (not any(t.is_alpha or t.like_num for t in unit) or (not _asserts(unit) and pending is None)):
+        if not any((t.is_alpha or t.like_num) and t.i not in sources.blocked for t in unit):
+            pending, pending_region = None, None  # a heading or credit line ends a running quote
+            continue
+        if n > 0 and (not _asserts(unit) and pending is None):
             continue
         sources.note(unit)
         new = _claims_for_unit(unit, n == 0, sources, quotes, outlet_source, lex)
@@ -635,7 +673,7 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]
                 pending_region = region
             elif (
                 previous is not None
-                and prev_unit_end == s
+                and _follows(doc, prev_unit_end, s)
                 and previous.quote == "direct"
                 and _mostly_quoted(unit, quotes)
             ) or (
@@ -648,21 +686,43 @@ def extract_claims(doc: Doc, *, outlet: str | None = None) -> list[ClaimMention]
             else:
                 pending, pending_region = None, None
             if carried is not None:
-                new = [_claim(doc, unit, carried, set(range(s, e)), quotes, carried_cue=True)]
+                new = [_claim(doc, unit, carried, set(range(s, e)), quotes, carried_cue=True, blocked=sources.blocked)]
             else:
                 new = [_outlet_claim(doc, unit, n == 0, sources, quotes, outlet_source)]
         else:
             pending, pending_region = None, None
             colon = [f for f in new if isinstance(f, _Found)]
-            if colon:
-                pending = colon[0]
+            back = colon[0].info.get("quote_before") if colon else None
+            if back is not None:
+                # the quote just before is this speaker's: its claims take the speaker and cue
+                claims = [_requoted(c, colon[0], doc) if back[0] <= c.content_start < back[1] else c for c in claims]
+                previous = claims[-1] if claims else previous
                 new = []
+            elif colon:
+                pending = colon[0]
+                pending_region = pending.info.get("region")
+                new = [c for c in new if not isinstance(c, _Found)]
         for c in new:
             assert isinstance(c, ClaimMention)
             claims.append(c)
             previous = c
         prev_unit_end = e
     return claims
+
+
+def _requoted(claim: ClaimMention, f: _Found, doc: Doc) -> ClaimMention:
+    """An outlet's quoted claim given the speaker and cue named in the sentence after it."""
+    if claim.source.kind != "outlet":
+        return claim
+    cue, cs, ce = _cue_fields(doc, f)
+    return replace(claim, source=f.source, via=tuple(f.via), cue=cue, cue_start=cs, cue_end=ce, quote="direct")
+
+
+def _follows(doc: Doc, prev_end: int, start: int) -> bool:
+    """True when only spaces and line breaks lie between the previous unit and this one: a
+    paragraph of quoted words right after a quoted claim goes on quoting its speaker (AP
+    Stylebook, "quotation marks": running quotations over paragraphs)."""
+    return 0 <= prev_end <= start and all(t.is_space for t in doc[prev_end:start])
 
 
 def _mostly_quoted(unit: Span, quotes: QuoteIndex) -> bool:
@@ -680,12 +740,14 @@ def _claims_for_unit(
     via, via_toks = _via_phrases(unit, sources)
     out: list[ClaimMention | _Found] = []
     for k, f in enumerate(found):
-        if f.colon and not f.content:
+        if (f.colon or "quote_before" in f.info) and not f.content:
             return [f]
         if k == 0 and via:
             f.via = [*via, *f.via]
         content = f.content - via_toks
-        out.append(_claim(doc, unit, f, content, quotes))
+        out.append(_claim(doc, unit, f, content, quotes, blocked=sources.blocked))
+        if f.colon:
+            out.append(f)  # its quote runs on: the next sentences inside it are carried
     return out
 
 
@@ -697,9 +759,15 @@ def _cue_fields(doc: Doc, f: _Found) -> tuple[str | None, int | None, int | None
 
 
 def _claim(
-    doc: Doc, unit: Span, f: _Found, content: set[int], quotes: QuoteIndex, carried_cue: bool = False
+    doc: Doc,
+    unit: Span,
+    f: _Found,
+    content: set[int],
+    quotes: QuoteIndex,
+    carried_cue: bool = False,
+    blocked: frozenset[int] = frozenset(),
 ) -> ClaimMention:
-    rng = _trim(doc, content) or (unit.start, unit.end)
+    rng = _trim(doc, content - blocked) or (unit.start, unit.end)
     span = doc[rng[0] : rng[1]]
     info = f.info
     a = assess(span, cue_certainty=info.get("certainty"), cue_negative=info.get("polarity") == "negative")
@@ -747,8 +815,13 @@ def _continues_figures(previous: ClaimMention | None, unit: Span, adjacent: bool
     doc = unit.doc
     before = doc.text[previous.sentence_start : previous.sentence_end]
     gap = doc.text[previous.sentence_end : unit.start_char]
+    # a sentence whose subject names someone goes on with that one's count, not the last source's
+    names_own = any(
+        t.dep_ in {"nsubj", "nsubjpass"} and (t.pos_ == "PROPN" or t.ent_type_ in _NAMED_ENTS) for t in unit
+    )
     return (
         "\n" not in gap
+        and not names_own
         and any(ch.isdigit() for ch in before)
         and any(t.like_num and any(ch.isdigit() for ch in t.text) for t in unit)
     )
@@ -758,7 +831,7 @@ def _outlet_claim(
     doc: Doc, unit: Span, headline: bool, sources: _Sources, quotes: QuoteIndex, outlet: SourceMention
 ) -> ClaimMention:
     silent = no_comment_subject(unit)
-    rng = _trim(doc, set(range(unit.start, unit.end))) or (unit.start, unit.end)
+    rng = _trim(doc, set(range(unit.start, unit.end)) - sources.blocked) or (unit.start, unit.end)
     span = doc[rng[0] : rng[1]]
     if silent is not None:
         head = silent.root

@@ -101,7 +101,8 @@ def times_component(doc: Doc) -> Doc:
 def claims_component(doc: Doc) -> Doc:
     from crosscheck.nlp.attribution import extract_claims
 
-    doc._.cc_claims = extract_claims(doc, outlet=_meta(doc).get("outlet"))
+    meta = _meta(doc)
+    doc._.cc_claims = extract_claims(doc, outlet=meta.get("outlet"), structure=meta.get("structure"))
     return doc
 
 

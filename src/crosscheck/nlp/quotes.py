@@ -5,7 +5,8 @@ to the end of its paragraph, and a paragraph that opens with a quote mark contin
 style does for quotes spanning paragraphs). Single quotes inside are left alone, so a quote
 inside a quote stays part of the outer one. `sentence_units` refines spaCy's sentences by
 cutting at line breaks that start a new line of text (headlines, section titles), but not at a
-line break inside a sentence ("fuelled\\n\\nby economic collapse").
+line break inside a sentence ("fuelled\\n\\nby economic collapse"). `quote_beside` and `quote_before_unit`
+find the quote a cue reports when the parse gave it no clause ('"Okay," I said').
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
-__all__ = ["QuoteIndex", "quote_regions", "sentence_units"]
+__all__ = ["QuoteIndex", "quote_before_unit", "quote_beside", "quote_regions", "sentence_units"]
 
 _OPEN = "\u201c\u201e"
 _CLOSE = "\u201d"
@@ -115,3 +116,43 @@ def _strip_space(doc: Doc, start: int, end: int) -> tuple[int, int]:
     while end > start and doc[end - 1].is_space:
         end -= 1
     return start, end
+
+
+def quote_beside(verb: Token, subj: Token, unit: Span, quotes: QuoteIndex) -> tuple[set[int], tuple[int, int] | None]:
+    """The quoted words right before the speaker and cue ('"Okay," I said') or right after the
+    cue and a comma ('Ryan said, "Sure."') when the parse gave the cue no clause, and their
+    quote region."""
+    doc = verb.doc
+    skip = {",", ":", "\u201d", "\u201c", '"'}
+    j = verb.i + 1
+    while j < unit.end and doc[j].text in {",", ":"}:
+        j += 1
+    k = min(verb.i, subj.left_edge.i) - 1
+    while k >= unit.start and doc[k].text in skip:
+        k -= 1
+    for pos, after in ((j, True), (k, False)):
+        if not unit.start <= pos < unit.end:
+            continue
+        region = quotes.region_at(doc[pos].idx)
+        if region is None or (after and region[0] < verb.idx) or (not after and region[1] > subj.left_edge.idx):
+            continue
+        toks = {t.i for t in unit if region[0] <= t.idx < region[1] and not t.is_punct}
+        if toks:
+            return toks, region
+    return set(), None
+
+
+def quote_before_unit(verb: Token, subj: Token, unit: Span, quotes: QuoteIndex) -> tuple[int, int] | None:
+    """The quote region that ends just before a sentence made of speaker and cue alone
+    ('"Why are you still endorsing him?" Obama asked.'): the quote is its content."""
+    doc = verb.doc
+    first = min(verb.i, subj.left_edge.i)
+    if first != unit.start or any(t.i > verb.i and t.dep_ in {"ccomp", "xcomp"} for t in verb.children):
+        return None
+    k = first - 1
+    while k >= 0 and (doc[k].is_space or doc[k].text in {",", "\u201d", '"'}):
+        k -= 1
+    if k < 0 or "\n" in doc.text[doc[k].idx : unit.start_char]:
+        return None
+    region = quotes.region_at(doc[k].idx)
+    return region if region is not None and region[1] <= unit.start_char else None
