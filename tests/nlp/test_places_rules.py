@@ -1,0 +1,171 @@
+"""Place rules of issue 11 (detection in context, resolution by the report's own context,
+subdivision names) and issue 12 (the place step is linear in the length of a report).
+Every sentence here is hand-written for its rule."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from crosscheck.nlp.gazetteer import Gazetteer
+from crosscheck.nlp.geocode import feature_hint, resolve_places
+from crosscheck.nlp.places import find_places, place_context
+
+
+def spans(text: str, *names: str) -> list[tuple[int, int]]:
+    out = []
+    for name in names:
+        m = re.search(re.escape(name), text)
+        assert m is not None, name
+        out.append((m.start(), m.end()))
+    return out
+
+
+def test_feature_word_after_a_name_in_any_case_and_before_a_full_stop() -> None:
+    text = "Aid reached Borno State. Floods hit Yobe state. Roads to Anbar and Diyala Provinces closed."
+    for name in ("Yobe", "Anbar", "Diyala"):
+        assert feature_hint(text, *spans(text, name)[0]) == "admin1", name
+    assert feature_hint(text, *spans(text, "Borno State")[0]) == "admin1"
+
+
+def test_feature_hint_cost_does_not_depend_on_what_surrounds() -> None:
+    text = "A, " * 50_000 + "Kabul" + " and B" * 50_000
+    start = text.index("Kabul")
+    t0 = time.perf_counter()
+    for _ in range(200):
+        feature_hint(text, start, start + 5)
+    assert time.perf_counter() - t0 < 1.0
+
+
+def test_subdivision_names_with_and_without_their_category_word() -> None:
+    gaz = Gazetteer.load()
+    for name in ("Borno State", "Khuzestan Province", "the Province of Anbar", "Amhara Region", "Idlib Governorate"):
+        found = gaz.candidates(name)
+        assert found and found[0].feature == "admin1", name
+    assert gaz.candidates("Xqzville Province") == []
+
+
+def test_capital_beats_a_same_named_state_unless_the_text_says_state() -> None:
+    text = "Officials in Washington said sanctions on Iran would stay."
+    capital = resolve_places(text, spans(text, "Washington", "Iran"))[0]
+    assert capital is not None and capital.feature == "city" and capital.country == "US"
+    text = "Wildfires spread across Washington state on Friday."
+    state = resolve_places(text, spans(text, "Washington"))[0]
+    assert state is not None and state.feature == "admin1"
+
+
+def test_capital_rule_gives_way_to_places_inside_the_state() -> None:
+    text = "Wildfires near Spokane and Yakima spread across Washington on Friday."
+    state = resolve_places(text, spans(text, "Spokane", "Yakima", "Washington"))[2]
+    assert state is not None and state.feature == "admin1"
+
+
+def test_based_names_an_origin_city_by_prominence() -> None:
+    text = "Police in Texas and Dallas detained two reporters, a Paris-based press group said."
+    paris = resolve_places(text, spans(text, "Texas", "Dallas", "Paris"))[2]
+    assert paris is not None and paris.country == "FR"
+    text = "Police in Texas said the storm flooded roads near Paris and Dallas overnight."
+    assert resolve_places(text, spans(text, "Texas", "Paris", "Dallas"))[1].country == "US"  # type: ignore[union-attr]
+
+
+def test_a_town_of_the_reports_country_beats_a_bigger_namesake_abroad() -> None:
+    text = "Canada's coast guard said Canada's east was hit; crews reached Sydney on Monday."
+    mentions = [(m.start(), m.end()) for m in re.finditer("Canada|Sydney", text)]
+    sydney = resolve_places(text, mentions)[2]
+    assert sydney is not None and sydney.country == "CA"
+    text = "Crews reached Sydney on Monday."
+    assert resolve_places(text, spans(text, "Sydney"))[0].country == "AU"  # type: ignore[union-attr]
+
+
+def test_place_context_words() -> None:
+    text = "Shelling near Goma; a Kyiv-based group; a letter to Ali; talks at the Hague."
+    assert place_context(text, *spans(text, "Goma")[0]) == "locative"
+    assert place_context(text, *spans(text, "Kyiv")[0]) == "based"
+    assert place_context(text, *spans(text, "Ali")[0]) == "direction"
+    assert place_context(text, *spans(text, "Hague")[0]) == "locative"
+    assert place_context(text, *spans(text, "Shelling")[0]) is None
+
+
+@dataclass
+class _Ent:
+    name: str
+    type: str
+    mentions: tuple[tuple[int, int], ...]
+
+
+def _doc(text: str, propn: set[str]) -> object:
+    """A spaCy Doc with whitespace tokens; ``propn`` words are tagged PROPN (no model needed)."""
+    import spacy
+    from spacy.tokens import Doc
+
+    words = text.split(" ")
+    pos = ["PROPN" if w.strip(".,;") in propn else "NOUN" for w in words]
+    words = [w for w in words]
+    return Doc(spacy.blank("en").vocab, words=words, spaces=[True] * (len(words) - 1) + [False], pos=pos)
+
+
+def test_towns_tagged_person_are_places_only_in_place_context() -> None:
+    text = "Residents fled outside Goma on Monday . Goma said he would call Bukavu later ."
+    doc = _doc(text, {"Goma", "Bukavu"})
+    goma = _Ent(
+        "Goma", "PERSON", tuple(spans(text, "Goma")[:1]) + ((text.index("Goma said"), text.index("Goma said") + 4),)
+    )
+    bukavu = _Ent("Bukavu", "PERSON", tuple(spans(text, "Bukavu")))
+    found = find_places(doc, [goma, bukavu])  # type: ignore[arg-type]
+    assert [(p.text, p.start) for p in found] == [("Goma", text.index("Goma"))]
+    assert found[0].entry is not None and found[0].entry.country == "CD"
+
+
+def test_untagged_names_after_a_preposition_need_a_prominent_namesake() -> None:
+    text = "Aid trucks reached Kandahar and talks went on in Xqzvillewood ; he spoke to Obama ."
+    doc = _doc(text, {"Kandahar", "Xqzvillewood", "Obama"})
+    obama = _Ent("Obama", "PERSON", tuple(spans(text, "Obama")))
+    found = find_places(doc, [obama])  # type: ignore[arg-type]
+    assert [p.text for p in found] == []  # "reached" is no preposition; unknown name; "to" a person
+    text = "Aid trucks went to Kandahar ; talks went on in Xqzvillewood ."
+    found = find_places(_doc(text, {"Kandahar", "Xqzvillewood"}), [])  # type: ignore[arg-type]
+    assert [p.text for p in found] == ["Kandahar"] and found[0].entry is not None and found[0].entry.country == "AF"
+
+
+def _report(chars: int, seed: int) -> tuple[object, list[_Ent]]:
+    rng = random.Random(seed)
+    towns = ["Kabul", "Herat", "Kandahar", "Mosul", "Basra", "Erbil", "Goma", "Bukavu", "Aleppo", "Homs"]
+    parts: list[str] = []
+    size = 0
+    while size < chars:
+        a, b = rng.sample(towns, 2)
+        sentence = f"Shelling near {a} and in the province of {b} killed {rng.randint(2, 90)} people ."
+        parts.append(sentence)
+        size += len(sentence) + 1
+    text = " ".join(parts)
+    ents = {t: _Ent(t, "GPE", tuple((m.start(), m.end()) for m in re.finditer(t, text))) for t in towns}
+    return _doc(text, set(towns)), list(ents.values())
+
+
+def test_place_step_is_linear_in_report_length() -> None:
+    small, small_ents = _report(20_000, 1)
+    large, large_ents = _report(200_000, 2)
+    find_places(small, small_ents)  # type: ignore[arg-type]  # warm: gazetteer, caches
+
+    def best(doc: object, ents: list[_Ent], runs: int) -> float:
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            find_places(doc, ents)  # type: ignore[arg-type]
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    t_small = best(small, small_ents, 5)
+    t_large = best(large, large_ents, 2)
+    assert t_large <= 1.5 * 10 * t_small, (t_large, t_small)
+
+
+@pytest.mark.parametrize("name", ["Darfur", "Donbas", "Kurdistan Region", "Sahel"])
+def test_regions_resolve(name: str) -> None:
+    text = f"Fighting spread across {name} this week."
+    place = resolve_places(text, spans(text, name))[0]
+    assert place is not None and place.feature in ("region", "admin1")
