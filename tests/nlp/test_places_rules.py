@@ -175,3 +175,15 @@ def test_regions_resolve(name: str) -> None:
     text = f"Fighting spread across {name} this week."
     place = resolve_places(text, spans(text, name))[0]
     assert place is not None and place.feature in ("region", "admin1")
+
+
+def test_to_and_from_make_a_person_tagged_town_a_place_only_after_a_motion_verb() -> None:
+    from crosscheck.nlp.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    moved = nlp("Refugees walked from Goma to Bukavu in March.")
+    assert [(p.text, p.entry.country if p.entry else None) for p in moved._.cc_places] == [
+        ("Goma", "CD"),
+        ("Bukavu", "CD"),
+    ]
+    assert nlp("A letter from Goma said he was safe.")._.cc_places == []

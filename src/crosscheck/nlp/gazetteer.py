@@ -32,6 +32,7 @@ DATA_FILE = DATA_DIR / "gazetteer.bin.gz"
 ALIASES_FILE = DATA_DIR / "gazetteer_aliases.tsv"
 EXTRA_FILE = DATA_DIR / "gazetteer_extra.tsv"
 REGIONS_FILE = DATA_DIR / "gazetteer_regions.tsv"
+SUBDIVISIONS_FILE = DATA_DIR / "gazetteer_subdivisions.tsv"  # ISO 3166-2 names, aliases format
 MAGIC = b"CCGAZ1\n"
 # Category words of ISO 3166-2 first-level subdivisions (pycountry's ``type``: State, Province,
 # Region, Governorate, Division, Oblast, Prefecture, Department), before or after the name.
@@ -165,6 +166,8 @@ class Gazetteer:
                 self._load_regions(REGIONS_FILE)
         if aliases is not None and aliases.exists():
             self._load_aliases(aliases)
+            if aliases == ALIASES_FILE and SUBDIVISIONS_FILE.exists():
+                self._load_aliases(SUBDIVISIONS_FILE)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Gazetteer:

@@ -10,7 +10,8 @@ other capitalised names the gazetteer knows:
 
 A name the model tagged as a person or organisation is read as a place only with a feature
 word, "-based", or one of the place-only prepositions ("in", "near", "outside", "around",
-"across"): "to" and "from" take people as well ("a letter to Ali", "a call from Reuters").
+"across"); "to" and "from" take people as well ("a letter to Ali", "a call from Reuters"), so
+they count only after a verb of motion ("fled from X to Y").
 Every step looks at a fixed window around the name, so the cost is linear in the text.
 """
 
@@ -32,6 +33,15 @@ PLACE_TYPES = {"GPE", "LOC", "FAC"}
 # Prepositions of place (English grammar); "to"/"from" also take people, so they are weaker.
 PLACE_PREPOSITIONS = {"in", "near", "outside", "around", "across", "at", "inside", "within"}
 DIRECTION_PREPOSITIONS = {"to", "from", "toward", "towards", "into"}
+# Verbs of motion and of sending (Levin 1993, English Verb Classes and Alternations: 51.1
+# inherently directed motion, 51.2 leave, 51.3.2 run, 11.1 send, 11.5 carry): after them "to X"
+# and "from X" name places.
+MOTION_VERBS = {
+    "arrive", "come", "go", "leave", "return", "flee", "escape", "depart", "enter", "exit", "cross",
+    "advance", "retreat", "withdraw", "travel", "walk", "run", "march", "drive", "fly", "sail",
+    "move", "head", "migrate", "relocate", "evacuate", "send", "ship", "deport", "transfer",
+    "deploy", "carry", "bring", "take", "transport", "airlift", "extend", "spread",
+}  # fmt: skip
 # Entity labels that are never places, whatever the preposition ("in March", "at 5 pm").
 NOT_PLACE_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "NORP", "LANGUAGE"}
 # Gazetteer prominence a name needs when only a preposition says "place": a populated place of
@@ -67,6 +77,23 @@ def place_context(text: str, start: int, end: int) -> str | None:
     return "direction" if words[-1] in DIRECTION_PREPOSITIONS else None
 
 
+def _after_motion(tok: Any) -> bool:
+    """Whether the "to"/"from" before ``tok`` depends on a verb of motion."""
+    if tok is None or tok.i == 0:
+        return False
+    prep = tok.doc[tok.i - 1]
+    if prep.lower_ == "the" and tok.i > 1:
+        prep = tok.doc[tok.i - 2]
+    head = prep.head
+    for _ in range(3):  # "walked from Goma to Bukavu": "to" may hang on "Goma"
+        if head.pos_ in ("VERB", "AUX"):
+            return bool(head.lemma_.lower() in MOTION_VERBS)
+        if head.head is head:
+            break
+        head = head.head
+    return False
+
+
 def _known(gaz: Gazetteer, name: str, context: str) -> bool:
     """Whether the gazetteer holds ``name`` prominently enough for the context to make it a place."""
     if name.endswith(("'s", "’s")):
@@ -84,13 +111,17 @@ def _spans(doc: Doc, text: str, entities: Sequence[Any]) -> list[tuple[int, int]
     """Mentions of place entities, and of other names that the context calls a place."""
     gaz = Gazetteer.load()
     spans = []
+    tokens: dict[int, Any] | None = None  # token at each start offset, built on first need
     for ent in entities:
         for start, end in ent.mentions:
             if ent.type in PLACE_TYPES:
                 spans.append((start, end))
             elif ent.type in ("PERSON", "ORG"):
                 context = place_context(text, start, end)
-                if context in ("feature", "based", "locative") and _known(gaz, text[start:end], context):
+                if context == "direction":
+                    tokens = tokens if tokens is not None else {t.idx: t for t in doc}
+                    context = "direction" if _after_motion(tokens.get(start)) else None
+                if context is not None and _known(gaz, text[start:end], context):
                     spans.append((start, end))
     covered = {i for ent in entities for start, end in ent.mentions for i in range(start, end)}
     for start, end in _proper_runs(doc, text):
