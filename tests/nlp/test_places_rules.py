@@ -187,3 +187,22 @@ def test_to_and_from_make_a_person_tagged_town_a_place_only_after_a_motion_verb(
         ("Bukavu", "CD"),
     ]
     assert nlp("A letter from Goma said he was safe.")._.cc_places == []
+
+
+def test_an_ambiguous_town_whose_readings_share_a_country_still_names_the_country() -> None:
+    text = "Gainesville police said the truck came from Paris."
+    gainesville, paris = resolve_places(text, spans(text, "Gainesville", "Paris"))
+    assert gainesville is not None and gainesville.country == "US"
+    assert paris is not None and paris.country == "US"
+
+
+def test_every_alias_names_an_existing_place() -> None:
+    from crosscheck.nlp.gazetteer import ALIASES_FILE, SUBDIVISIONS_FILE
+
+    gaz = Gazetteer.load()
+    for path in (ALIASES_FILE, SUBDIVISIONS_FILE):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                alias, _, place_id = line.partition("\t")
+                assert gaz.find_id(place_id.strip()) is not None, line
+                assert gaz.candidates(alias), line

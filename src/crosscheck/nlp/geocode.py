@@ -35,6 +35,7 @@ MIN_SCORE = 2.0
 # area bonus, less than a province hint or the province holding the report's other places).
 W_CAPITAL = 2.0
 HOME_EVIDENCE = 2
+AMBIGUOUS = 1.5  # readings of a mention within this score of the best are still in play
 BASED = re.compile(r"\s?[-‐‑–]\s?based\b", re.IGNORECASE)
 MAX_NEIGHBOURS = 200  # places used as nearness evidence per document (a bound on the cost)
 # A place that dwarfs every namesake (London, England vs London, Kentucky) wins unless the
@@ -355,8 +356,8 @@ def resolve_places(
             continue
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
         top = m.cands[order[0]]
-        if len(order) == 1 or scores[order[0]] - scores[order[1]] >= 1.5:
-            mine = own.setdefault(m.name, _Own())
+        mine = own.setdefault(m.name, _Own())
+        if len(order) == 1 or scores[order[0]] - scores[order[1]] >= AMBIGUOUS:
             if top.country:
                 countries[top.country] += 1
                 mine.countries[top.country] += 1
@@ -366,6 +367,11 @@ def resolve_places(
             if top.feature in ("city", "admin2") and top.admin2:
                 admin2[(top.country, top.admin2)] += 1
                 mine.admin2[(top.country, top.admin2)] += 1
+        else:  # the town is ambiguous, but its country may not be: every close reading in one country
+            close = {m.cands[i].country for i in order if scores[order[0]] - scores[i] < AMBIGUOUS}
+            if len(close) == 1 and top.country:
+                countries[top.country] += 1
+                mine.countries[top.country] += 1
     top_country = countries.most_common(1)[0][0] if countries else None
     # The report is about a country when it is named at least twice (or given by the caller):
     # then its towns beat bigger namesakes abroad (no dominance bonus for a place abroad).
