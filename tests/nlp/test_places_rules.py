@@ -206,3 +206,9 @@ def test_every_alias_names_an_existing_place() -> None:
                 alias, _, place_id = line.partition("\t")
                 assert gaz.find_id(place_id.strip()) is not None, line
                 assert gaz.candidates(alias), line
+
+
+def test_a_country_name_stays_the_country_in_a_report_about_another_country() -> None:
+    text = "Officials in Columbia, Jefferson City and Fulton said trade with Mexico grew."
+    *_, mexico = resolve_places(text, spans(text, "Columbia", "Jefferson City", "Fulton", "Mexico"))
+    assert mexico is not None and mexico.feature == "country" and mexico.country == "MX"

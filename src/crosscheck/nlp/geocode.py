@@ -443,7 +443,9 @@ def _context(
     others: list[GazEntry],
 ) -> float:
     s = 0.0
-    if c.country and countries.get(c.country):
+    if c.feature == "country":  # a country's name is evidence for the country: no town takes its pull
+        s += W_COUNTRY + W_TOP_COUNTRY
+    elif c.country and countries.get(c.country):
         s += W_COUNTRY + (W_TOP_COUNTRY if c.country == top_country else 0.0)
     if admin1.get((c.country, c.admin1)):  # a province holding the report's other places, too
         s += W_ADMIN1
