@@ -212,3 +212,11 @@ def test_a_country_name_stays_the_country_in_a_report_about_another_country() ->
     text = "Officials in Columbia, Jefferson City and Fulton said trade with Mexico grew."
     *_, mexico = resolve_places(text, spans(text, "Columbia", "Jefferson City", "Fulton", "Mexico"))
     assert mexico is not None and mexico.feature == "country" and mexico.country == "MX"
+
+
+def test_organisations_after_in_stay_organisations() -> None:
+    text = "A rift in Hamas grew as officials in Congress and in UNICEF met ."
+    doc = _doc(text, {"Hamas", "Congress", "UNICEF"})
+    ents = [_Ent(n, "ORG", tuple(spans(text, n))) for n in ("Hamas", "Congress", "UNICEF")]
+    assert find_places(doc, ents) == []  # type: ignore[arg-type]
+    assert find_places(doc, []) == []  # type: ignore[arg-type]  # untagged: no prominent place of that main name

@@ -46,7 +46,7 @@ MOTION_VERBS = {
 NOT_PLACE_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "NORP", "LANGUAGE"}
 # Gazetteer prominence a name needs when only a preposition says "place": a populated place of
 # at least this many people (GeoNames population), or an area (country, province, region).
-MIN_POP_LOCATIVE = 1_000
+MIN_POP_LOCATIVE = 5_000  # the floor the resolver keeps non-exact candidates at, too
 MIN_POP_DIRECTION = 20_000
 AREAS = {"country", "continent", "admin1", "admin2", "region"}
 _BEFORE = re.compile(r"[^\W\d_]+|\S")
@@ -94,17 +94,22 @@ def _after_motion(tok: Any) -> bool:
     return False
 
 
-def _known(gaz: Gazetteer, name: str, context: str) -> bool:
-    """Whether the gazetteer holds ``name`` prominently enough for the context to make it a place."""
+def _known(gaz: Gazetteer, name: str, context: str, *, tagged: bool = False) -> bool:
+    """Whether the gazetteer holds ``name`` prominently enough for the context to make it a place.
+
+    Outside feature words, only a place's main name counts (GeoNames alternate names are noisy:
+    "Hamas" is one of Hamm's), never a short all-capitals word (an acronym), and a name the model
+    tagged as a person or organisation needs the higher floor.
+    """
     if name.endswith(("'s", "’s")):
         return False
     cands = gaz.candidates(name, limit=10)
     if context == "feature":
         return bool(cands)
-    floor = MIN_POP_DIRECTION if context == "direction" else MIN_POP_LOCATIVE
-    return any(
-        gaz.is_exact(c, name) and (context == "based" or c.feature in AREAS or c.population >= floor) for c in cands
-    )
+    if name.isupper() and len(name) <= 5:
+        return False
+    floor = MIN_POP_DIRECTION if context == "direction" or tagged else MIN_POP_LOCATIVE
+    return any(gaz.is_exact(c, name) == 2 and (c.feature in AREAS or c.population >= floor) for c in cands)
 
 
 def _spans(doc: Doc, text: str, entities: Sequence[Any]) -> list[tuple[int, int]]:
@@ -121,7 +126,7 @@ def _spans(doc: Doc, text: str, entities: Sequence[Any]) -> list[tuple[int, int]
                 if context == "direction":
                     tokens = tokens if tokens is not None else {t.idx: t for t in doc}
                     context = "direction" if _after_motion(tokens.get(start)) else None
-                if context is not None and _known(gaz, text[start:end], context):
+                if context is not None and _known(gaz, text[start:end], context, tagged=True):
                     spans.append((start, end))
     covered = {i for ent in entities for start, end in ent.mentions for i in range(start, end)}
     for start, end in _proper_runs(doc, text):
