@@ -9,6 +9,7 @@ import random
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -139,35 +140,87 @@ def _report(chars: int, seed: int) -> tuple[object, list[_Ent]]:
     size = 0
     while size < chars:
         a, b = rng.sample(towns, 2)
-        sentence = f"Shelling near {a} and in the province of {b} killed {rng.randint(2, 90)} people ."
+        sentence = (
+            f"Shelling near {a} and in the province of {b} killed {rng.randint(2, 90)} people ."
+            f" Zorvan Aid officials in Velmora said {rng.randint(2, 90)} families fled ."
+        )
         parts.append(sentence)
         size += len(sentence) + 1
     text = " ".join(parts)
-    ents = {t: _Ent(t, "GPE", tuple((m.start(), m.end()) for m in re.finditer(t, text))) for t in towns}
-    return _doc(text, set(towns)), list(ents.values())
+    ents = [_Ent(t, "GPE", tuple((m.start(), m.end()) for m in re.finditer(t, text))) for t in towns]
+    org = _Ent("Zorvan Aid", "ORG", tuple((m.start(), m.end()) for m in re.finditer("Zorvan Aid", text)))
+    return _doc(text, {*towns, "Zorvan", "Aid", "Velmora"}), [*ents, org]
 
 
 def test_place_step_is_linear_in_report_length() -> None:
+    """Time of ten times the text: at most 2x ten times the time (a quadratic step gives ~10x;
+    the margin over the issue's 1.5x absorbs a shared, loaded machine; the operation count
+    below holds the 1.5x exactly)."""
     small, small_ents = _report(20_000, 1)
     large, large_ents = _report(200_000, 2)
     find_places(small, small_ents)  # type: ignore[arg-type]  # warm: gazetteer, caches
-
-    def best(doc: object, ents: list[_Ent], runs: int) -> float:
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            find_places(doc, ents)  # type: ignore[arg-type]
-            times.append(time.perf_counter() - t0)
-        return min(times)
-
+    t_small, t_large = [], []
     gc.collect()
     gc.disable()  # the collector's passes grow with all live objects: time the place step alone
     try:
-        t_small = best(small, small_ents, 3)
-        t_large = best(large, large_ents, 1)
+        for _ in range(2):
+            for _ in range(2):
+                t0 = time.perf_counter()
+                find_places(small, small_ents)  # type: ignore[arg-type]
+                t_small.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            find_places(large, large_ents)  # type: ignore[arg-type]
+            t_large.append(time.perf_counter() - t0)
     finally:
         gc.enable()
-    assert t_large <= 1.5 * 10 * t_small, (t_large, t_small)
+    assert min(t_large) <= 2.0 * 10 * min(t_small), (t_large, t_small)
+
+
+class _Counting:
+    """A Doc stand-in that counts how often the whole text is rebuilt."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc, self.text_calls = doc, 0
+
+    @property
+    def text(self) -> str:
+        self.text_calls += 1
+        return str(self.doc.text)
+
+    def __iter__(self) -> Any:
+        return iter(self.doc)
+
+    def __getitem__(self, i: int) -> Any:
+        return self.doc[i]
+
+
+def test_place_step_operations_grow_linearly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import crosscheck.nlp.geocode as geocode
+
+    calls = {"km": 0, "hint": 0}
+    km, hint = geocode._km, geocode.feature_hint
+
+    def counting_km(a: Any, b: Any) -> float:
+        calls["km"] += 1
+        return km(a, b)
+
+    def counting_hint(text: str, start: int, end: int) -> str | None:
+        calls["hint"] += 1
+        return hint(text, start, end)
+
+    monkeypatch.setattr(geocode, "_km", counting_km)
+    monkeypatch.setattr(geocode, "feature_hint", counting_hint)
+    counts = []
+    for chars, seed in ((20_000, 1), (200_000, 2)):
+        doc, ents = _report(chars, seed)
+        wrapped = _Counting(doc)
+        calls.update(km=0, hint=0)
+        found = find_places(wrapped, ents)  # type: ignore[arg-type]
+        counts.append((wrapped.text_calls, calls["km"], calls["hint"], len(found)))
+    (text1, km1, hint1, n1), (text2, km2, hint2, n2) = counts
+    assert text1 == text2 == 1  # the text is built once, not once per mention
+    assert n2 >= 9 * n1  # ten times the text, about ten times the mentions
+    assert km2 <= 1.5 * 10 * km1 and hint2 <= 1.5 * 10 * hint1, counts
 
 
 @pytest.mark.parametrize("name", ["Darfur", "Donbas", "Kurdistan Region", "Sahel"])
