@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import statistics
 import unicodedata
 from array import array
 from dataclasses import dataclass
@@ -30,7 +31,17 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DATA_FILE = DATA_DIR / "gazetteer.bin.gz"
 ALIASES_FILE = DATA_DIR / "gazetteer_aliases.tsv"
 EXTRA_FILE = DATA_DIR / "gazetteer_extra.tsv"
+REGIONS_FILE = DATA_DIR / "gazetteer_regions.tsv"
+SUBDIVISIONS_FILE = DATA_DIR / "gazetteer_subdivisions.tsv"  # ISO 3166-2 names, aliases format
 MAGIC = b"CCGAZ1\n"
+# Category words of ISO 3166-2 first-level subdivisions (pycountry's ``type``: State, Province,
+# Region, Governorate, Division, Oblast, Prefecture, Department), before or after the name.
+_SUBDIVISION = re.compile(
+    r"^(?:the\s+)?(?:state|province|region|governorate|division|oblast|prefecture|department)\s+of\s+"
+    r"|\s+(?:state|province|region|governorate|division|oblast|prefecture|department)$",
+    re.IGNORECASE,
+)
+_AREAS = frozenset({"admin1", "admin2", "region"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,8 +162,12 @@ class Gazetteer:
         self._size = len(self._entry_off) - 1
         if extra is not None and extra.exists():
             self._load_extra(extra)
+            if REGIONS_FILE.exists() and extra == EXTRA_FILE:
+                self._load_regions(REGIONS_FILE)
         if aliases is not None and aliases.exists():
             self._load_aliases(aliases)
+            if aliases == ALIASES_FILE and SUBDIVISIONS_FILE.exists():
+                self._load_aliases(SUBDIVISIONS_FILE)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Gazetteer:
@@ -217,7 +232,20 @@ class Gazetteer:
         return found + self._extra.get(key, [])
 
     def candidates(self, name: str, *, limit: int = 60) -> list[GazEntry]:
-        """Places that ``name`` can denote, exact-name matches first, then by population."""
+        """Places that ``name`` can denote, exact-name matches first, then by population.
+
+        A name unknown as written is tried without a subdivision word ("Borno State",
+        "Khuzestan Province", "the Province of Anbar"), keeping only areas.
+        """
+        found = self._candidates(name, limit)
+        if found:
+            return found
+        bare = _SUBDIVISION.sub("", name.strip())
+        if not bare or bare == name.strip():
+            return []
+        return [e for e in self._candidates(bare, limit) if e.feature in _AREAS]
+
+    def _candidates(self, name: str, limit: int) -> list[GazEntry]:
         key = match_key(name)
         if not key:
             return []
@@ -257,16 +285,36 @@ class Gazetteer:
             )  # fmt: skip
             self._extra.setdefault(match_key(alias.strip()), []).append(idx)
 
+    def _load_regions(self, path: Path) -> None:
+        """Regions made of gazetteer areas: the median of their points, the sum of their people."""
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            f = line.split("\t")
+            members = [e for e in (self.find_id(m.strip()) for m in f[3].split(",")) if e is not None]
+            if len(f) < 4 or not members:
+                continue
+            codes = {e.country for e in members}
+            e = GazEntry(
+                id=f[0], name=f[1], country=codes.pop() if len(codes) == 1 else None, admin1=None,
+                lat=statistics.median(m.lat for m in members), lon=statistics.median(m.lon for m in members),
+                feature="region", population=sum(m.population for m in members),
+                alt_names=tuple(a for a in f[2].split("|") if a),
+            )  # fmt: skip
+            self._add(e)
+
+    def _add(self, e: GazEntry) -> None:
+        idx = self._size
+        self._size += 1
+        self._cache[idx] = e
+        for name in (e.name, *e.alt_names):
+            self._extra.setdefault(match_key(name), []).append(idx)
+
     def _load_extra(self, path: Path) -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
-            e = _entry_from_line(line)
-            idx = self._size
-            self._size += 1
-            self._cache[idx] = e
-            for name in (e.name, *e.alt_names):
-                self._extra.setdefault(match_key(name), []).append(idx)
+            self._add(_entry_from_line(line))
 
 
 def _ints(view: memoryview) -> array[int]:
