@@ -21,7 +21,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from crosscheck.ledger.clusters import recompute_cluster
+from crosscheck.ledger.clusters import Lookups, recompute_cluster
 from crosscheck.ledger.features import _features_of
 from crosscheck.records import content_id
 from crosscheck.resolve.clustering import average_linkage
@@ -283,8 +283,9 @@ def _write(
             rows.append((c, cluster, stance, round(sum(others) / len(others), 4) if others else None))
     conn.executemany("INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", rows)
     touched = set(before.values()) | after
+    lookups = Lookups(conn)
     for cluster in sorted(touched):
-        recompute_cluster(conn, cluster, doc)
+        recompute_cluster(conn, cluster, doc, lookups)
     return touched
 
 

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 
-from crosscheck.ledger.clusters import COPIES, IN_HEADLINE, actor_named, actor_names, recompute_cluster
+from crosscheck.ledger.clusters import COPIES, IN_HEADLINE, Lookups, actor_named, actor_names, recompute_cluster
 from crosscheck.ledger.features import _chunks, _features_of, _marks
 from crosscheck.ledger.regroup import CLUSTERED, recluster, relative_stance, rescore_edges, store_edge
 from crosscheck.ledger.series import add_document_points, rebuild_series
@@ -101,8 +101,9 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
         conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, f"actor:{gone}"))
         rebuild_series(conn, category, f"actor:{keep}")
     regrouped = recluster(conn, renamed)  # what the merged actor's claims share has changed
+    lookups = Lookups(conn)
     for cluster in sorted(set(affected) - regrouped):
-        recompute_cluster(conn, cluster, None)
+        recompute_cluster(conn, cluster, None, lookups)
 
 
 def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
@@ -342,6 +343,7 @@ def resolve_document(conn: sqlite3.Connection, doc: str) -> None:
             (doc, doc),
         )
     ]
+    lookups = Lookups(conn)
     for cluster in sorted(set(copied) - touched):
-        recompute_cluster(conn, cluster, doc)  # which copy came first, and so whose origin it is, may change
+        recompute_cluster(conn, cluster, doc, lookups)  # which copy came first, and so whose origin it is, may change
     add_document_points(conn, doc)
