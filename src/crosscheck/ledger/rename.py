@@ -60,7 +60,9 @@ def _named(conn: sqlite3.Connection, claims: list[str], keep: str, gone: str) ->
     """Which of the two actors each claim names, as an actor (its entities) and as a subject."""
     rows = []
     for chunk in _chunks(claims):
-        rows += conn.execute(f"SELECT id, entities, subjects FROM claims WHERE id IN ({_marks(chunk)})", chunk).fetchall()
+        rows += conn.execute(
+            f"SELECT id, entities, subjects FROM claims WHERE id IN ({_marks(chunk)})", chunk
+        ).fetchall()
     entities = sorted({e for r in rows for e in _ids(r[1]) + _ids(r[2])})
     actor_of: dict[str, str] = {}
     for chunk in _chunks(entities):
