@@ -19,7 +19,7 @@ from functools import lru_cache
 from crosscheck.resolve.names import normalise
 from crosscheck.resolve.status import Member, Status, cluster_status
 
-__all__ = ["COPIES", "IN_HEADLINE", "actor_named", "actor_names", "recompute_cluster"]
+__all__ = ["COPIES", "IN_HEADLINE", "Lookups", "actor_named", "actor_names", "recompute_cluster"]
 
 _PRONOUN_OPENERS = frozenset({"they", "he", "she", "it", "this", "these", "those", "we", "i"})
 MIN_PROPOSITION_WORDS = 6
@@ -39,6 +39,41 @@ IN_HEADLINE = "(c.start < instr(d.text || char(10), char(10)))"
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Lookups:
+    """What judging clusters asks the ledger about actors and copies, remembered while the
+    ledger does not change in between (the clusters one report touched are judged one after
+    the other, and share most of their origins)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._named: dict[str, str | None] = {}
+        self._bodies: dict[str, str] = {}
+        self._first: dict[str, str | None] = {}
+        self._names: dict[str, str | None] = {}
+
+    def actor_named(self, words: str) -> str | None:
+        if words not in self._named:
+            self._named[words] = actor_named(self.conn, words)
+        return self._named[words]
+
+    def body_of(self, origin: str) -> str:
+        if origin not in self._bodies:
+            self._bodies[origin] = _body_of(self.conn, origin)
+        return self._bodies[origin]
+
+    def first_outlet(self, doc: str) -> str | None:
+        if doc not in self._first:
+            self._first[doc] = _first_outlet(self.conn, doc)
+        return self._first[doc]
+
+    def actor_names(self, actors: Iterable[str]) -> dict[str, str]:
+        wanted = set(actors)
+        missing = wanted - self._names.keys()
+        found = actor_names(self.conn, missing)
+        self._names.update({a: found.get(a) for a in missing})
+        return {a: name for a in wanted if (name := self._names[a]) is not None}
 
 
 def actor_names(conn: sqlite3.Connection, actors: Iterable[str]) -> dict[str, str]:
@@ -66,20 +101,20 @@ def actor_named(conn: sqlite3.Connection, words: str) -> str | None:
     return f"actor:{row[0]}" if row else None
 
 
-def _canonical_origins(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[tuple[str, str]]:
+def _canonical_origins(lookups: Lookups, rows: list[sqlite3.Row]) -> list[tuple[str, str]]:
     """Each row's origin as an actor where one is known by now, with copies folded: (origin, kind)."""
     out: list[tuple[str, str]] = []
     first_copy: dict[str, tuple[str, str]] = {}
     for r in rows:
         origin, kind = r["origin"], r["origin_kind"]
         if kind in ("outlet", "anonymous") and r["outlet"]:
-            origin = _as_first_copy(conn, r["doc"], r["outlet"], origin)
+            origin = _as_first_copy(lookups.first_outlet(r["doc"]), r["outlet"], origin)
         if not origin.startswith("actor:") and kind in ("named", "outlet"):
-            actor = actor_named(conn, origin)
+            actor = lookups.actor_named(origin)
             if actor is not None:
                 origin, kind = actor, "named" if kind == "named" else kind
         if origin.startswith("actor:"):
-            origin = _body_of(conn, origin)
+            origin = lookups.body_of(origin)
         if kind in ("outlet", "anonymous"):
             words = _copy_key(r["sentence"])
             if words:
@@ -104,20 +139,26 @@ def _body_of(conn: sqlite3.Connection, origin: str) -> str:
     return f"actor:{row[0]}" if row else origin
 
 
-def _as_first_copy(conn: sqlite3.Connection, doc: str, outlet: str, origin: str) -> str:
-    """An outlet's origin in a syndicated copy, as the outlet of the group's first copy in the
-    story's order (publication date, then id), not of whichever copy was added first."""
+def _first_outlet(conn: sqlite3.Connection, doc: str) -> str | None:
+    """The outlet of the first copy in the story's order (publication date, then id) of the
+    group of syndicated copies document `doc` belongs to."""
     first = conn.execute(
         f"{COPIES} SELECT o.outlet FROM documents o JOIN copies c ON o.id = c.id WHERE o.outlet IS NOT NULL "
         "ORDER BY coalesce(o.published, '9999'), o.id LIMIT 1",
         (doc,),
     ).fetchone()
-    if first is None or first[0] == outlet:
+    return str(first[0]) if first is not None else None
+
+
+def _as_first_copy(first: str | None, outlet: str, origin: str) -> str:
+    """An outlet's origin in a syndicated copy, as the outlet of the group's first copy (`first`),
+    not of whichever copy was added first."""
+    if first is None or first == outlet:
         return origin
     if origin == outlet:
-        return str(first[0])
+        return first
     suffix = f", per {outlet}"
-    return origin[: -len(suffix)] + f", per {first[0]}" if origin.endswith(suffix) else origin
+    return origin[: -len(suffix)] + f", per {first}" if origin.endswith(suffix) else origin
 
 
 def _copy_key(sentence: str) -> str | None:
@@ -125,8 +166,10 @@ def _copy_key(sentence: str) -> str | None:
     return " ".join(words) if len(words) >= MIN_COPIED_WORDS else None
 
 
-def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -> None:
-    """Status, origins and proposition of one cluster from its members; log a status change."""
+def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None, lookups: Lookups | None = None) -> None:
+    """Status, origins and proposition of one cluster from its members; log a status change.
+    `lookups` may be shared by clusters judged one after the other while nothing else changes."""
+    lookups = lookups or Lookups(conn)
     rows = conn.execute(
         "SELECT m.claim, m.stance, o.origin, o.kind AS origin_kind, c.doc, c.text, c.source_kind, c.source_text, "
         "coalesce(o2.outlet, d.outlet) AS outlet, "
@@ -140,8 +183,8 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None) -
     if not rows:
         conn.execute("DELETE FROM clusters WHERE id=?", (cluster,))
         return
-    origins = _canonical_origins(conn, rows)
-    names = actor_names(conn, [o[6:] for o, _ in origins if o.startswith("actor:")])
+    origins = _canonical_origins(lookups, rows)
+    names = lookups.actor_names(o[6:] for o, _ in origins if o.startswith("actor:"))
 
     def display(origin: str) -> str:
         return names.get(origin[6:], origin) if origin.startswith("actor:") else origin

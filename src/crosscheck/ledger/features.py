@@ -8,6 +8,9 @@ import json
 import sqlite3
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
+
 from crosscheck.nlp.geocode import demonym_country
 from crosscheck.resolve.embedding import from_blob
 from crosscheck.resolve.similarity import ClaimFeatures
@@ -18,10 +21,10 @@ __all__ = ["_features_of"]
 def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[ClaimFeatures]:
     """Comparable features of many claims, with a few bulk queries."""
     entity_ids = sorted(
-        {e for c in claims for e in json.loads(c["entities"]) + json.loads(c["subjects"])}
+        {e for c in claims for e in _ids(c["entities"]) + _ids(c["subjects"])}
         | {c["source_entity"] for c in claims if c["source_entity"]}
     )
-    place_ids = sorted({p for c in claims for p in json.loads(c["places"])})
+    place_ids = sorted({p for c in claims for p in _ids(c["places"])})
     ids = [c["id"] for c in claims]
     entity_info: dict[str, tuple[str, str | None]] = {}
     for chunk in _chunks(entity_ids):
@@ -42,7 +45,7 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
         for claim, blob in conn.execute(
             f"SELECT claim, vector FROM claim_vectors WHERE claim IN ({_marks(chunk)})", chunk
         ):
-            vectors[claim] = from_blob(blob)
+            vectors[claim] = _vector(blob)
     figures: dict[str, set[tuple[str, float]]] = {}
     for chunk in _chunks(ids):
         for claim, category, value in conn.execute(
@@ -54,23 +57,23 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
     out = []
     for c in claims:
         actors, places = set(), set()
-        for e in json.loads(c["entities"]):
+        for e in _ids(c["entities"]):
             actor, country = entity_info.get(e, (None, None))
             if actor:
                 actors.add(actor)
             if country:
                 places.add(f"iso3166-1:{country}")
-        places |= {place_key[p] for p in json.loads(c["places"]) if p in place_key}
+        places |= {place_key[p] for p in _ids(c["places"]) if p in place_key}
         dates = {f"{c['when_start']}/{c['when_end']}"} if c["when_start"] and c["when_precision"] == "day" else set()
         subjects = set()
-        for e in json.loads(c["subjects"]):
+        for e in _ids(c["subjects"]):
             actor, country = entity_info.get(e, (None, None))
             subjects |= {k for k in (actor, country and f"iso3166-1:{country}") if k}
         out.append(
             ClaimFeatures(
                 id=c["id"],
                 doc=c["doc"],
-                terms=frozenset(json.loads(c["terms"])),
+                terms=_terms(c["terms"]),
                 actors=frozenset(actors),
                 places=frozenset(places),
                 figures=frozenset(figures.get(c["id"], set())),
@@ -83,6 +86,26 @@ def _features_of(conn: sqlite3.Connection, claims: list[sqlite3.Row]) -> list[Cl
             )
         )
     return out
+
+
+# A claim's lists are stored as JSON text; the same rows are read again for every report whose
+# claims they are candidates of, so each text is parsed once per process (the result depends on
+# the text alone).
+@lru_cache(maxsize=262144)
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+@lru_cache(maxsize=262144)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(json.loads(text))
+
+
+@lru_cache(maxsize=65536)
+def _vector(blob: bytes) -> npt.NDArray[np.float32]:
+    vector = from_blob(blob)
+    vector.flags.writeable = False  # shared by every claim with these bytes
+    return vector
 
 
 @lru_cache(maxsize=4096)

@@ -21,14 +21,23 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from crosscheck.ledger.clusters import recompute_cluster
+from crosscheck.ledger.clusters import Lookups, recompute_cluster
 from crosscheck.ledger.features import _features_of
 from crosscheck.records import content_id
 from crosscheck.resolve.clustering import average_linkage
 from crosscheck.resolve.similarity import REFUTE_THRESHOLD, THRESHOLD, ClaimFeatures, Similarity, similarity
 from crosscheck.resolve.stance import is_anaphoric, stance_of
 
-__all__ = ["EDGE_FLOOR", "base_stance", "recluster", "relative_stance", "rescore_edges", "store_edge"]
+__all__ = [
+    "EDGE_FLOOR",
+    "STORE_EDGE",
+    "base_stance",
+    "edge_row",
+    "recluster",
+    "relative_stance",
+    "rescore_pairs",
+    "store_edge",
+]
 
 # Pairs scoring less than half a refutation's bar say nothing about each other and are not kept
 # (half, so that a pair whose score rises when actors are merged later is still there).
@@ -44,14 +53,22 @@ CLUSTERED = ("assertion", "no_comment")
 
 def store_edge(conn: sqlite3.Connection, a: ClaimFeatures, b: ClaimFeatures, sim: Similarity) -> None:
     """Keep a scored pair when it links the two claims or keeps them apart."""
+    row = edge_row(a, b, sim)
+    if row is not None:
+        conn.execute(STORE_EDGE, row)
+
+
+STORE_EDGE = "INSERT OR REPLACE INTO claim_edges VALUES (?, ?, ?, ?, ?)"
+
+
+def edge_row(a: ClaimFeatures, b: ClaimFeatures, sim: Similarity) -> tuple[str, str, float, int, str] | None:
+    """The `claim_edges` row of a scored pair that links the two claims or keeps them apart
+    (for STORE_EDGE); None for a pair that says nothing."""
     apart = _keeps_apart(sim) and sim.features.get("overlap", 0.0) >= EDGE_FLOOR
     if sim.score < EDGE_FLOOR and not apart:
-        return
-    x, y = sorted((a.id, b.id))
-    conn.execute(
-        "INSERT OR REPLACE INTO claim_edges VALUES (?, ?, ?, ?, ?)",
-        (x, y, sim.score, int(_keeps_apart(sim)), json.dumps(sim.features)),
-    )
+        return None
+    x, y = (a.id, b.id) if a.id < b.id else (b.id, a.id)
+    return (x, y, sim.score, int(_keeps_apart(sim)), json.dumps(sim.features))
 
 
 def _keeps_apart(sim: Similarity) -> bool:
@@ -283,8 +300,9 @@ def _write(
             rows.append((c, cluster, stance, round(sum(others) / len(others), 4) if others else None))
     conn.executemany("INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", rows)
     touched = set(before.values()) | after
+    lookups = Lookups(conn)
     for cluster in sorted(touched):
-        recompute_cluster(conn, cluster, doc)
+        recompute_cluster(conn, cluster, doc, lookups)
     return touched
 
 
@@ -332,29 +350,32 @@ def _edges(conn: sqlite3.Connection, hood: set[str]) -> tuple[dict[tuple[str, st
     return scores, apart
 
 
-def rescore_edges(conn: sqlite3.Connection, claims: Iterable[str]) -> None:
-    """Score again the kept pairs of `claims` (after the actors they name were merged, which
-    changes what they share), so that stored scores are those of the ledger as it is now."""
-    ids = sorted(set(claims))
-    pairs: set[tuple[str, str]] = set()
+def rescore_pairs(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> set[str]:
+    """Score again these kept pairs; returns the claims of the pairs whose score or
+    cannot-link changed."""
+    if not pairs:
+        return set()
+    ids = sorted({c for p in pairs for c in p})
+    feats = {f.id: f for f in _features_of(conn, _claims(conn, ids))}
+    old: dict[tuple[str, str], tuple[float, int]] = {}
     for i in range(0, len(ids), 400):
         chunk = ids[i : i + 400]
         marks = ",".join("?" * len(chunk))
-        pairs |= {
-            (str(a), str(b))
-            for a, b in conn.execute(
-                f"SELECT a, b FROM claim_edges WHERE a IN ({marks}) OR b IN ({marks})", [*chunk, *chunk]
-            )
-        }
-    if not pairs:
-        return
-    feats = {f.id: f for f in _features_of(conn, _claims(conn, sorted({c for p in pairs for c in p})))}
+        for a, b, score, apart in conn.execute(
+            f"SELECT a, b, score, apart FROM claim_edges WHERE a IN ({marks})", chunk
+        ):
+            if (a, b) in pairs:
+                old[(a, b)] = (score, apart)
     rows = []
+    changed: set[str] = set()
     for a, b in sorted(pairs):
         if a in feats and b in feats:
             sim = similarity(feats[a], feats[b])
             rows.append((sim.score, int(_keeps_apart(sim)), json.dumps(sim.features), a, b))
+            if old.get((a, b)) != (sim.score, int(_keeps_apart(sim))):
+                changed |= {a, b}
     conn.executemany("UPDATE claim_edges SET score=?, apart=?, features=? WHERE a=? AND b=?", rows)
+    return changed
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:

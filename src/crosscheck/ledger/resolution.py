@@ -12,9 +12,10 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 
-from crosscheck.ledger.clusters import COPIES, IN_HEADLINE, actor_named, actor_names, recompute_cluster
+from crosscheck.ledger.clusters import COPIES, IN_HEADLINE, Lookups, actor_named, actor_names, recompute_cluster
 from crosscheck.ledger.features import _chunks, _features_of, _marks
-from crosscheck.ledger.regroup import CLUSTERED, recluster, relative_stance, rescore_edges, store_edge
+from crosscheck.ledger.regroup import CLUSTERED, STORE_EDGE, edge_row, recluster, relative_stance, rescore_pairs
+from crosscheck.ledger.rename import pairs_to_rescore
 from crosscheck.ledger.series import add_document_points, rebuild_series
 from crosscheck.resolve.embedding import embed, to_blob
 from crosscheck.resolve.names import NameInfo, compare, name_keys
@@ -66,8 +67,9 @@ def _blocked(conn: sqlite3.Connection, a: str, b: str) -> bool:
 
 
 def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
-    """Fold actor `gone` into `keep`, everywhere actor ids are used; the clusters whose origins
-    this renames are judged again."""
+    """Fold actor `gone` into `keep`, everywhere actor ids are used; the pairs whose score this
+    changes are scored again and their claims clustered again, and the clusters whose origins
+    this renames are judged again. The cost follows the smaller actor, not the larger."""
     if keep == gone:
         return
     affected = [
@@ -77,14 +79,7 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
             (f"actor:{gone}",),
         )
     ]
-    renamed = [  # claims that name the actor, as actor, subject or source, in any report that mentions it
-        r[0]
-        for r in conn.execute(
-            "SELECT DISTINCT c.id FROM actors a JOIN entities e ON e.id = a.entity JOIN claims c ON c.doc = e.doc "
-            "WHERE a.actor = ?",
-            (gone,),
-        )
-    ]
+    pairs = pairs_to_rescore(conn, keep, gone)
     conn.execute("UPDATE actors SET actor=? WHERE actor=?", (keep, gone))
     conn.execute("UPDATE OR IGNORE claim_keys SET key=? WHERE key=?", (f"a:{keep}", f"a:{gone}"))
     conn.execute("DELETE FROM claim_keys WHERE key=?", (f"a:{gone}",))
@@ -94,15 +89,16 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
         (f"a:{keep}", f"a:{keep}"),
     )
     conn.execute("DELETE FROM key_counts WHERE key=?", (f"a:{gone}",))
-    rescore_edges(conn, renamed)
+    changed = rescore_pairs(conn, pairs)
     conn.execute("UPDATE claim_origins SET origin=? WHERE origin=?", (f"actor:{keep}", f"actor:{gone}"))
     categories = [r[0] for r in conn.execute("SELECT DISTINCT category FROM series WHERE origin=?", (f"actor:{gone}",))]
     for category in categories:
         conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, f"actor:{gone}"))
         rebuild_series(conn, category, f"actor:{keep}")
-    regrouped = recluster(conn, renamed)  # what the merged actor's claims share has changed
+    regrouped = recluster(conn, changed) if changed else set()  # what the merged actor's claims share has changed
+    lookups = Lookups(conn)
     for cluster in sorted(set(affected) - regrouped):
-        recompute_cluster(conn, cluster, None)
+        recompute_cluster(conn, cluster, None, lookups)
 
 
 def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
@@ -312,20 +308,23 @@ def _resolve_claims(conn: sqlite3.Connection, doc: str) -> set[str]:
 def _link(conn: sqlite3.Connection, features: list[ClaimFeatures]) -> None:
     """Score the document's claims against their candidates (and each other) and keep the
     pairs that say something; the candidates' features are read once for the whole document."""
-    wanted = {f.id: [c for c in _candidates(conn, f) if c not in {g.id for g in features}] for f in features}
+    mine = {g.id for g in features}
+    wanted = {f.id: [c for c in _candidates(conn, f) if c not in mine] for f in features}
     ids = sorted({c for cands in wanted.values() for c in cands})
     rows = [
         r for chunk in _chunks(ids) for r in conn.execute(f"SELECT * FROM claims WHERE id IN ({_marks(chunk)})", chunk)
     ]
     known = {f.id: f for f in _features_of(conn, rows)}
+    edges = []
     for i, feats in enumerate(features):
         for cand in wanted[feats.id]:
             other = known.get(cand)
             if other is not None and other.kind == feats.kind:
-                store_edge(conn, feats, other, similarity(feats, other))
+                edges.append(edge_row(feats, other, similarity(feats, other)))
         for other in features[:i]:
             if other.kind == feats.kind and feats.keys() & other.keys():
-                store_edge(conn, feats, other, similarity(feats, other))
+                edges.append(edge_row(feats, other, similarity(feats, other)))
+    conn.executemany(STORE_EDGE, [e for e in edges if e is not None])
     for feats in features:
         _index_claim(conn, feats)
 
@@ -342,6 +341,7 @@ def resolve_document(conn: sqlite3.Connection, doc: str) -> None:
             (doc, doc),
         )
     ]
+    lookups = Lookups(conn)
     for cluster in sorted(set(copied) - touched):
-        recompute_cluster(conn, cluster, doc)  # which copy came first, and so whose origin it is, may change
+        recompute_cluster(conn, cluster, doc, lookups)  # which copy came first, and so whose origin it is, may change
     add_document_points(conn, doc)

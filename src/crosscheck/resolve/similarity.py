@@ -54,6 +54,17 @@ class ClaimFeatures:
     polarity: str = "positive"
     kind: str = "assertion"
     vector: npt.NDArray[np.float32] | None = field(default=None, compare=False)
+    _profile: _Profile | None = field(default=None, compare=False, repr=False, init=False)
+
+    def profile(self) -> _Profile:
+        """Its comparison keys with their general weights, their total and its word count,
+        worked out once per claim (a claim is compared with many others)."""
+        if self._profile is None:
+            keys = _comparison_keys(self.terms, self.actors, self.places)
+            weights = {k: _cached_weight(k) for k in keys}
+            object.__setattr__(self, "_profile", (weights, sum(weights.values()), len(self.terms)))
+        assert self._profile is not None
+        return self._profile
 
     def keys(self) -> set[str]:
         """Blocking keys for the candidate index."""
@@ -72,6 +83,8 @@ class Similarity:
 
 
 Weight = Callable[[str], float]
+# A claim's comparison keys with their weight, the sum of those weights and its word count.
+_Profile = tuple[dict[str, float], float, int]
 
 
 # Endings that turn a Snowball stem back into the words it stands for ("villag" -> "village",
@@ -101,6 +114,30 @@ def general_weight(key: str) -> float:
     if key.startswith("p:iso3166-1:"):
         return 3.0
     return 6.0
+
+
+@lru_cache(maxsize=262144)
+def _cached_weight(key: str) -> float:
+    return general_weight(key)
+
+
+def _comparison_keys(terms: frozenset[str], actors: frozenset[str], places: frozenset[str]) -> set[str]:
+    return {f"w:{t}" for t in terms} | {f"a:{x}" for x in actors} | {f"p:{x}" for x in places}
+
+
+def _profiled_overlap(a: _Profile, b: _Profile) -> float:
+    """`_weighted_overlap` with the general weights, from two claims' profiles: the shared
+    weight is summed over the smaller side, the union's is the two totals less the shared."""
+    (wa, total_a, terms_a), (wb, total_b, terms_b) = a, b
+    if not wa or not wb:
+        return 0.0
+    small, large = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    shared = sum(w for k, w in small.items() if k in large)
+    union = total_a + total_b - shared
+    smaller = min(total_a, total_b)
+    if min(terms_a, terms_b) < MIN_CONTAINED:
+        return shared / union if union else 0.0
+    return 0.75 * shared / union + 0.25 * shared / smaller if union and smaller else 0.0
 
 
 def _terms(keys: set[str]) -> int:
@@ -136,9 +173,12 @@ def _figures_conflict(a: ClaimFeatures, b: ClaimFeatures) -> tuple[bool, bool]:
 
 def similarity(a: ClaimFeatures, b: ClaimFeatures, weight: Weight = general_weight) -> Similarity:
     """A score in [0, 1] and the features that made it."""
-    ka = {f"w:{t}" for t in a.terms} | {f"a:{x}" for x in a.actors} | {f"p:{x}" for x in a.places}
-    kb = {f"w:{t}" for t in b.terms} | {f"a:{x}" for x in b.actors} | {f"p:{x}" for x in b.places}
-    lexical = _weighted_overlap(ka, kb, weight)
+    if weight is general_weight:
+        lexical = _profiled_overlap(a.profile(), b.profile())
+    else:
+        ka = _comparison_keys(a.terms, a.actors, a.places)
+        kb = _comparison_keys(b.terms, b.actors, b.places)
+        lexical = _weighted_overlap(ka, kb, weight)
     features = {"overlap": round(lexical, 3)}
     base = lexical
     if a.vector is not None and b.vector is not None:
