@@ -100,3 +100,8 @@ def test_who_is_also_known_as_names_the_person_not_the_group(nlp):
     assert "al-Jaburi" not in group.aliases
     (person,) = _named(ents, "Samir al-Dulaimi")
     assert "al-Jaburi" in person.aliases
+
+
+def test_kind_from_the_noun_a_name_modifies(nlp):
+    (wagner,) = _named(_ents(nlp, "The Wagner militia withdrew from the town."), "Wagner")
+    assert wagner.kind == "armed_group"

@@ -73,3 +73,14 @@ def test_who_heads_the_org(nlp):
 def test_the_head_of_org_comma_person(nlp):
     text = "The head of the Frontier Command, Maria Costa, said the port was closed."
     assert ("Maria Costa", "leader_of", "Frontier Command") in _rels(nlp, text)
+
+
+def test_who_speaks_for_the_org(nlp):
+    text = "Jean Mbala, who speaks for the Kivu Alliance, said the road was cut."
+    assert ("Jean Mbala", "spokesperson_of", "Kivu Alliance") in _rels(nlp, text)
+    assert not _rels(nlp, "Jean Mbala spoke for an hour.")
+
+
+def test_whose_spokesman(nlp):
+    text = "The Kivu Alliance, whose spokesman Jean Mbala spoke on Monday, denied it."
+    assert ("Jean Mbala", "spokesperson_of", "Kivu Alliance") in _rels(nlp, text)

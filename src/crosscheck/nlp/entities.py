@@ -317,6 +317,8 @@ def _described_by(doc: Doc, span: Span) -> list[Token]:
             out.append(prev)
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
         out.extend(c for c in root.head.children if c.dep_ == "attr")
+    if root.dep_ == "compound" and root.head.i == span.end and root.head.pos_ == "NOUN" and not root.head.ent_type_:
+        out.append(root.head)  # "the Hezbollah group", "the Wagner militia": the noun the name modifies
     return out
 
 

@@ -113,6 +113,14 @@ class _Reader:
         """The entity a relation noun points to: 'of/in/for Y', 'Y commander', 'the same group'."""
         w = _words()
         for c in noun.children:
+            if c.dep_ == "poss" and c.lower_ == "whose":
+                # "the X Alliance, whose spokesman Y": the relative clause's antecedent
+                up = noun
+                while up.dep_ != "relcl" and up.head.i != up.i:
+                    up = up.head
+                e = self.ent(up.head) if up.dep_ == "relcl" else None
+                if e is not None and e not in subj and self.typ(e) in kinds:
+                    return e
             # "its commander", "the group's leader": the organisation named before
             if c.dep_ == "poss" and (
                 c.lower_ in ("its", "their")
@@ -272,6 +280,43 @@ def _led_by(r: _Reader) -> None:
                     r.add(head, "leader_of", org, t)
 
 
+def _speaks_for(r: _Reader) -> None:
+    """'X, who speaks for Y' / 'X, speaking for Y' / 'X speaks on behalf of Y': X is Y's
+    spokesperson (a grammar rule: the verb 'speak' with 'for' or 'on behalf of')."""
+    for t in r.doc:
+        if t.lemma_.lower() != "speak" or t.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = [c for c in t.children if c.dep_ == "nsubj"]
+        if t.dep_ in ("relcl", "acl", "advcl") and (not subj or subj[0].lower_ in ("who", "that")):
+            speaker = (
+                r.ent(t.head)
+                if t.dep_ != "advcl"
+                else next((r.ent(c) for c in t.head.children if c.dep_ == "nsubj"), None)
+            )
+        else:
+            speaker = r.ent(subj[0]) if subj else None
+        if speaker is None or r.typ(speaker) != "PERSON":
+            continue
+        for prep in t.children:
+            if prep.dep_ != "prep":
+                continue
+            objs = [p for p in prep.children if p.dep_ == "pobj"]
+            if prep.lower_ == "on" and objs and objs[0].lower_ == "behalf":
+                objs = [
+                    p
+                    for q in objs[0].children
+                    if q.dep_ == "prep" and q.lower_ == "of"
+                    for p in q.children
+                    if p.dep_ == "pobj"
+                ]
+            elif prep.lower_ != "for":
+                continue
+            for p in objs:
+                e = r.ent(p)
+                if e is not None and r.typ(e) in _ORGS | _PLACES and r.entities[e].kind != "media":
+                    r.add(speaker, "spokesperson_of", e, t)
+
+
 def _entity_links(r: _Reader) -> None:
     """'the M of N' (part_of), 'X in Y' and 'Y's X' for an organisation (located_in); 'P of N' /
     'P from N' / 'P at N' for a person (member_of: "Maria Lind of Oxfam")."""
@@ -327,4 +372,5 @@ def extract_relations(doc: Doc, entities: list[DocEntity]) -> list[RelationMenti
     _led_by(r)
     _entity_links(r)
     _possessed_by(r)
+    _speaks_for(r)
     return sorted(r.out.values(), key=lambda m: (m.evidence, m.subject, m.object, m.predicate))
