@@ -1,5 +1,6 @@
-"""Cross-report actor merges in the ledger: one name tied to two countries stays two actors; a
-plain spelling variant still merges. Hand-written reports about a border clash."""
+"""Cross-report actor merges in the ledger: one name tied to two countries stays two actors, even
+when a report names the group bare; a plain spelling variant still merges. Hand-written reports
+about a border clash."""
 
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ REPORTS = {
         "The Lebanese Hezbollah movement denied any role in the attack on the airbase. Hezbollah said "
         "its fighters were not in the area.\n",
     ),
+    "bare": (
+        "Coast Review",
+        "2030-03-03",
+        "Hezbollah denied any part in the rocket attack on the airbase, its statement said.\n",
+    ),
     "three": (
         "Plains Review",
         "2030-03-04",
@@ -44,7 +50,7 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
         meta = {"outlet": outlet, "published": published}
         (folder / f"{name}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
     with Ledger.open(root / "ledger.db") as opened:
-        assert add_sources(opened, [str(folder)]).added == 3
+        assert add_sources(opened, [str(folder)]).added == 4
         yield opened
 
 

@@ -60,7 +60,8 @@ def test_person_is_never_an_alias_of_a_group(nlp):
 def test_nationality_before_a_group_is_kept_as_a_name(nlp):
     ents = _ents(nlp, "Fighters of the Iraqi Hezbollah group fired rockets at the base.")
     (group,) = _named(ents, "Hezbollah")
-    assert "Iraqi Hezbollah" in group.aliases
+    assert group.name == "Iraqi Hezbollah"  # named only with its country: that is its name
+    assert group.kind == "armed_group"  # "the X group"
 
 
 def test_sentence_initial_common_noun_is_no_actor(nlp):
@@ -105,3 +106,18 @@ def test_who_is_also_known_as_names_the_person_not_the_group(nlp):
 def test_kind_from_the_noun_a_name_modifies(nlp):
     (wagner,) = _named(_ents(nlp, "The Wagner militia withdrew from the town."), "Wagner")
     assert wagner.kind == "armed_group"
+
+
+def test_one_name_with_two_countries_in_one_report_is_two_groups(nlp):
+    text = (
+        "The Lebanese Hezbollah stayed silent. Iraqi Hezbollah leader Abu Ali al-Askari said his fighters were ready."
+    )
+    doc = nlp(text)
+    ents = extract_entities(doc)
+    lebanese, iraqi = _named(ents, "Lebanese Hezbollah"), _named(ents, "Iraqi Hezbollah")
+    assert len(lebanese) == len(iraqi) == 1 and lebanese != iraqi
+    assert iraqi[0].name == "Iraqi Hezbollah"
+    from crosscheck.nlp.relations import extract_relations
+
+    rels = {(ents[r.subject].name, r.predicate, ents[r.object].name) for r in extract_relations(doc, ents)}
+    assert ("Abu Ali al-Askari", "leader_of", "Iraqi Hezbollah") in rels

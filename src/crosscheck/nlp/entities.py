@@ -122,6 +122,7 @@ class _Group:
     forced_type: str | None = None
     kind: str | None = None
     stated: list[str] = field(default_factory=list)  # other names the text states ("known as")
+    title: str | None = None  # a name read from the text around the mentions ("Iraqi Hezbollah")
 
 
 def _is_cap(t: Token) -> bool:
@@ -357,7 +358,10 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
         if c.pattern:
             g.forced_type = "ORG"
 
-    for c in cands:
+    qualifier = _qualifiers(doc, cands)
+    countries: dict[int, frozenset[str]] = {}  # group -> the countries its mentions are tied to
+    national: dict[tuple[str, frozenset[str]], int] = {}  # (name, countries) -> group
+    for k, c in enumerate(cands):
         span = doc[c.start : c.end]
         text = span.text
         norm = normalise(text)
@@ -370,10 +374,16 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
             gi = _surname_owner(list(folded), persons)
         if gi is None and folded:
             gi = by_fold.get((gtype, " ".join(folded)))
+        tied = qualifier.get(k, frozenset())
+        if gi is not None and tied and countries.get(gi) and not countries[gi] & tied:
+            gi = national.get((norm, tied))  # "Iraqi Hezbollah" after "Lebanese Hezbollah": another group
         if gi is None:
             gi = len(groups)
             groups.append(_Group())
         add(c, gi)
+        if tied:
+            countries[gi] = countries.get(gi, frozenset()) | tied
+            national.setdefault((norm, tied), gi)
         by_name.setdefault(norm, gi)
         if folded:
             by_fold.setdefault((gtype, " ".join(folded)), gi)
@@ -403,17 +413,34 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
     return [_finish(doc, g) for g in groups if g.spans and not _common_word(doc, g)]
 
 
+def _qualifiers(doc: Doc, cands: list[_Cand]) -> dict[int, frozenset[str]]:
+    """Candidates (by index) right after a nationality word or country that ties them to it
+    ("the Iraqi Hezbollah group" -> IQ), by resolve.names.countries_of."""
+    out = {}
+    for k in range(1, len(cands)):
+        a, b = cands[k - 1], cands[k]
+        if a.end != b.start or a.label not in ("NORP", "GPE") or b.label == "PERSON" or b.end - a.start > 8:
+            continue
+        tied = countries_of(doc[a.start : a.end].text)
+        if tied:
+            out[k] = tied
+    return out
+
+
 def _national_names(doc: Doc, cands: list[_Cand], groups: list[_Group], span_group: dict[tuple[int, int], int]) -> None:
     """'the Iraqi Hezbollah group': a nationality word or country right before an organisation's
     name is kept as another name of it ("Iraqi Hezbollah"), so that names tied to different
-    countries are not merged across reports (resolve.names.countries_of)."""
-    for a, b in zip(cands, cands[1:], strict=False):
-        if a.end != b.start or a.label not in ("NORP", "GPE") or b.label == "PERSON" or b.end - a.start > 8:
-            continue
+    countries are not merged, in one report or across reports."""
+    qualified: dict[int, list[str]] = {}
+    for k in _qualifiers(doc, cands):
+        a, b = cands[k - 1], cands[k]
         gi = span_group.get((b.start, b.end))
-        text = doc[a.start : b.end].text
-        if gi is not None and groups[gi].spans and countries_of(doc[a.start : a.end].text):
-            groups[gi].aliases.append(text)
+        if gi is not None and groups[gi].spans:
+            groups[gi].aliases.append(doc[a.start : b.end].text)
+            qualified.setdefault(gi, []).append(doc[a.start : b.end].text)
+    for gi, names in qualified.items():
+        if len(names) == len(groups[gi].spans):
+            groups[gi].title = names[0]  # named only with its country: that is its name
 
 
 # A common English count noun by wordfreq (Zipf frequency of the word and of its plural, from
@@ -637,6 +664,7 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
     name = max(full, key=lambda t: (len(fold_words(t)), len(t), -texts.index(t)))
     # a name the model cut short before its acronym: the whole name read from the text wins
     name = max((a for a in g.aliases if a.startswith(name) and not _ACRONYM.match(a)), key=len, default=name)
+    name = g.title or name
     words = [_key(x) for x in name.split()]
     kind = None
     role = None

@@ -127,15 +127,16 @@ class _Reader:
                 or (c.lemma_.lower() in w["anaphor_nouns"] and any(d.lower_ == "the" for d in c.children))
             ):
                 return self.last_org_before(noun, subj)
-        for c in noun.children:
-            e = self.ent(c)
-            if (
-                c.dep_ in ("compound", "poss", "nmod", "amod")
-                and e is not None
-                and e not in subj
-                and self.typ(e) in kinds
-            ):
-                return e
+        found = [
+            e
+            for c in noun.children
+            if c.dep_ in ("compound", "poss", "nmod", "amod")
+            and (e := self.ent(c)) is not None
+            and e not in subj
+            and self.typ(e) in kinds
+        ]
+        if found:  # "Iraqi Hezbollah leader X": the organisation, not the nationality before it
+            return next((e for e in found if self.typ(e) == "ORG"), found[0])
         for prep in noun.children:
             if prep.dep_ != "prep" or prep.lower_ not in _OBJ_PREPS:
                 continue

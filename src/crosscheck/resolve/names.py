@@ -330,6 +330,7 @@ def _country_words() -> dict[tuple[str, ...], str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def countries_of(name: str) -> frozenset[str]:
     """The countries a name's own words tie it to ("Iraqi Hezbollah" -> IQ)."""
     table = _country_words()
