@@ -127,7 +127,7 @@ class _Reader:
                 or (c.lemma_.lower() in w["anaphor_nouns"] and any(d.lower_ == "the" for d in c.children))
             ):
                 return self.last_org_before(noun, subj)
-        found = [
+        owners = [
             e
             for c in noun.children
             if c.dep_ in ("compound", "poss", "nmod", "amod")
@@ -135,8 +135,8 @@ class _Reader:
             and e not in subj
             and self.typ(e) in kinds
         ]
-        if found:  # "Iraqi Hezbollah leader X": the organisation, not the nationality before it
-            return next((e for e in found if self.typ(e) == "ORG"), found[0])
+        if owners:  # "Iraqi Hezbollah leader X": the organisation, not the nationality before it
+            return next((e for e in owners if self.typ(e) == "ORG"), owners[0])
         for prep in noun.children:
             if prep.dep_ != "prep" or prep.lower_ not in _OBJ_PREPS:
                 continue
