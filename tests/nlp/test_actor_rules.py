@@ -121,3 +121,10 @@ def test_one_name_with_two_countries_in_one_report_is_two_groups(nlp):
 
     rels = {(ents[r.subject].name, r.predicate, ents[r.object].name) for r in extract_relations(doc, ents)}
     assert ("Abu Ali al-Askari", "leader_of", "Iraqi Hezbollah") in rels
+
+
+def test_a_name_after_an_article_is_no_person(nlp):
+    (hall,) = _named(_ents(nlp, "Crowds gathered at the Khayyam after prayers."), "Khayyam")
+    assert hall.type != "PERSON"
+    (person,) = _named(_ents(nlp, "The late Ali Rahimi was buried on Friday."), "Ali Rahimi")
+    assert person.type == "PERSON"

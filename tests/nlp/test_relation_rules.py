@@ -84,3 +84,13 @@ def test_who_speaks_for_the_org(nlp):
 def test_whose_spokesman(nlp):
     text = "The Kivu Alliance, whose spokesman Jean Mbala spoke on Monday, denied it."
     assert ("Jean Mbala", "spokesperson_of", "Kivu Alliance") in _rels(nlp, text)
+
+
+def test_the_groups_spokesman_belongs_to_the_group_his_sentence_names(nlp):
+    text = (
+        "The Lion Brigade shelled the town on Monday. "
+        "Karl Horn, the group's spokesman, said Medair had closed its clinic."
+    )
+    rels = _rels(nlp, text)
+    assert ("Karl Horn", "spokesperson_of", "Medair") in rels
+    assert ("Karl Horn", "spokesperson_of", "Lion Brigade") not in rels

@@ -691,6 +691,8 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
     media = next((names for k, _, names, _ in w.kinds if k == "media"), frozenset())
     if typ == "PERSON" and len(words) >= 2 and (words[-1] in media or _designated(words)):
         typ = "ORG"  # "Valley Herald": a masthead the model took for a person
+    if typ == "PERSON" and role is None and all(s > 0 and doc[s - 1].lower_ in _DETS for s, _ in spans):
+        typ = "ORG"  # "the Bazaar", "a Vanguard": English personal names take no article (a grammar rule)
     if typ == "PERSON" and role is None and g.forced_type is None and _place_named(doc, spans, name):
         typ = "GPE"  # "fighting near Tarnow": a town the model took for a person
     if typ == "PERSON":

@@ -87,13 +87,23 @@ class _Reader:
         return out
 
     def last_org_before(self, t: Token, exclude: set[int]) -> int | None:
-        """The organisation an 'its' / 'the group's' at `t` points back to. The subject is the
-        preferred antecedent (centering theory, Grosz, Joshi & Weinstein 1995): the last
+        """The organisation an 'its' / 'the group's' at `t` points to: the only one its sentence
+        names, if there is one. Otherwise the subject is the preferred antecedent (centering theory, Grosz, Joshi & Weinstein 1995): the last
         organisation that is a clause subject earlier in this sentence or in the one before,
         else the last organisation named. Outlets are never antecedents."""
+        sent = t.sent
+        named = {
+            i
+            for root, i in self.roots
+            if sent.start <= root.i < sent.end
+            and self.typ(i) == "ORG"
+            and i not in exclude
+            and self.entities[i].kind != "media"
+        }
+        if len(named) == 1:  # the one organisation its own sentence names, before or after it
+            return named.pop()
         best: tuple[int, int] | None = None
         subject: tuple[int, int] | None = None
-        sent = t.sent
         prev_start = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
         for root, i in self.roots:
             if root.i >= t.i or self.typ(i) != "ORG" or i in exclude or self.entities[i].kind == "media":
