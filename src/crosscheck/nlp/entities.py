@@ -692,7 +692,10 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
     if typ == "PERSON" and len(words) >= 2 and (words[-1] in media or _designated(words)):
         typ = "ORG"  # "Valley Herald": a masthead the model took for a person
     if typ == "PERSON" and role is None and all(s > 0 and doc[s - 1].lower_ in _DETS for s, _ in spans):
-        typ = "ORG"  # "the Bazaar", "a Vanguard": English personal names take no article (a grammar rule)
+        # "the Khayyam": English personal names take no article (a grammar rule). A name that
+        # modifies a noun ("the Oren river") is left to that noun's reading.
+        if not any(e < len(doc) and doc[e].pos_ == "NOUN" and doc[s:e].root.head.i == e for s, e in spans):
+            typ = "ORG"
     if typ == "PERSON" and role is None and g.forced_type is None and _place_named(doc, spans, name):
         typ = "GPE"  # "fighting near Tarnow": a town the model took for a person
     if typ == "PERSON":
