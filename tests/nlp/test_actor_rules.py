@@ -24,10 +24,10 @@ def _named(ents: list[DocEntity], name: str) -> list[DocEntity]:
 
 
 def test_known_as_with_article_joins_the_group(nlp):
-    ents = _ents(nlp, "The Badr Corps, also known as the Northern Shield Movement, held a rally in Kirkuk.")
-    (badr,) = _named(ents, "Badr Corps")
-    assert "Northern Shield Movement" in badr.aliases
-    assert badr.name == "Badr Corps"  # the first name stays the name; the stated one is an alias
+    ents = _ents(nlp, "The Tigris Corps, also known as the Northern Shield Movement, held a rally in Kirkuk.")
+    (corps,) = _named(ents, "Tigris Corps")
+    assert "Northern Shield Movement" in corps.aliases
+    assert corps.name == "Tigris Corps"  # the first name stays the name; the stated one is an alias
 
 
 def test_known_locally_as_joins_a_group_the_model_took_for_a_person(nlp):

@@ -476,6 +476,14 @@ def _common_word(doc: Doc, g: _Group) -> bool:
     return True
 
 
+def _after_article(doc: Doc, spans: list[tuple[int, int]]) -> bool:
+    """True when every mention follows an article and none modifies a noun: English personal
+    names take no article (a grammar rule), while "the Isar river" is left to its noun's reading."""
+    if not all(s > 0 and doc[s - 1].lower_ in _DETS for s, _ in spans):
+        return False
+    return not any(e < len(doc) and doc[e].pos_ == "NOUN" and doc[s:e].root.head.i == e for s, e in spans)
+
+
 # Prepositions that put what follows in a place (a grammar rule): "in X", "near X".
 _LOCATIVE = frozenset({"in", "near", "outside", "around", "inside", "into", "across", "towards", "toward", "at"})
 
@@ -691,11 +699,8 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
     media = next((names for k, _, names, _ in w.kinds if k == "media"), frozenset())
     if typ == "PERSON" and len(words) >= 2 and (words[-1] in media or _designated(words)):
         typ = "ORG"  # "Valley Herald": a masthead the model took for a person
-    if typ == "PERSON" and role is None and all(s > 0 and doc[s - 1].lower_ in _DETS for s, _ in spans):
-        # "the Khayyam": English personal names take no article (a grammar rule). A name that
-        # modifies a noun ("the Oren river") is left to that noun's reading.
-        if not any(e < len(doc) and doc[e].pos_ == "NOUN" and doc[s:e].root.head.i == e for s, e in spans):
-            typ = "ORG"
+    if typ == "PERSON" and role is None and _after_article(doc, spans):
+        typ = "ORG"  # "the Khayyam": English personal names take no article
     if typ == "PERSON" and role is None and g.forced_type is None and _place_named(doc, spans, name):
         typ = "GPE"  # "fighting near Tarnow": a town the model took for a person
     if typ == "PERSON":
