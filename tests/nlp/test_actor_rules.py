@@ -128,3 +128,8 @@ def test_a_name_after_an_article_is_no_person(nlp):
     assert hall.type != "PERSON"
     (person,) = _named(_ents(nlp, "The late Ali Rahimi was buried on Friday."), "Ali Rahimi")
     assert person.type == "PERSON"
+
+
+def test_kind_word_modifying_the_describing_noun(nlp):
+    (medair,) = _named(_ents(nlp, "The humanitarian group Medair said the clinic had closed."), "Medair")
+    assert medair.kind == "ngo"  # not armed_group, which the bare noun "group" would give

@@ -685,7 +685,9 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
             if lemma in w.roles and typ != "ORG" or (typ == "PERSON" and lemma in w.roles):
                 role = role or lemma
                 continue
-            hit = _kind_from_words([lemma], context=True)
+            # "the rights group X": a kind word modifying the describing noun says more than the noun
+            mods = [_key(c.text) for c in noun.children if c.dep_ in ("compound", "amod")]
+            hit = _kind_from_words(mods, context=False) or _kind_from_words([lemma], context=True)
             if hit and kind is None:
                 kind, ktype = hit
                 if typ in ("PERSON", "GPE", "LOC", "FAC") and g.forced_type is None:
