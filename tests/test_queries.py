@@ -18,7 +18,7 @@ REPORTS = {
         "2025-03-03",
         "en",
         "Police fire on striking dockworkers in Valparaiso\n\n"
-        "Police fired live ammunition at striking dockworkers in Valparaiso, Amnesty International said on "
+        "Police fired live ammunition at striking dockworkers in Valparaiso, the rights group Amnesty International said on "
         "Monday. At least 120 people were arrested during the protests, the group said.\n\n"
         "The National Dockworkers Union (NDU) called for a general strike. Union leader Maria Contreras said "
         "the strike would continue until wages were raised.\n",

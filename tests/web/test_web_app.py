@@ -236,14 +236,16 @@ def test_web_url_fetch_refuses_private_addresses(make_client: Callable[..., Any]
 def test_web_merge_entities_and_undo(make_client: Callable[..., Any]) -> None:
     client = make_client()
     token = csrf_of(client)
-    both = [e for e in client.get("/api/entities").json() if e["name"] == "Zaragoza"]
+    # two different actors (the reports name "Zaragoza" as a place everywhere, so they are one actor)
+    before = client.get("/api/entities").json()
+    both = before[:2]
     assert len(both) == 2
     a, b = both[0]["id"], both[1]["id"]
     got = client.post("/corrections/merge-entities", data={"csrf": token, "a": a, "b": b, "next": f"/entities/{a}"})
     assert got.status_code == 303 and got.headers["location"] == f"/entities/{a}"
-    assert len([e for e in client.get("/api/entities").json() if e["name"] == "Zaragoza"]) == 1
+    assert len(client.get("/api/entities").json()) == len(before) - 1
     page = client.get(f"/entities/{a}").text
-    assert "merged Zaragoza and Zaragoza into one actor" in page and "by user" in page
+    assert "into one actor" in page and all(e["name"] in page for e in both) and "by user" in page
     judgement = client.get("/api/judgements").json()[0]
     assert judgement["author"] == "user" and judgement["decision"] == "same" and not judgement["undone"]
     assert "user" in client.get("/changes").text
@@ -251,7 +253,7 @@ def test_web_merge_entities_and_undo(make_client: Callable[..., Any]) -> None:
         "/corrections/undo", data={"csrf": token, "judgement": judgement["id"], "next": "//evil.example/"}
     )
     assert undone.status_code == 303 and undone.headers["location"] == "/changes"
-    assert len([e for e in client.get("/api/entities").json() if e["name"] == "Zaragoza"]) == 2
+    assert len(client.get("/api/entities").json()) == len(before)
     assert client.get("/api/judgements").json()[0]["undone"] is True
 
 

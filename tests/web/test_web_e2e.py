@@ -4,7 +4,6 @@ and a hostile report that must not run anything."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,16 +75,18 @@ def test_web_e2e_add_browse_correct_search(browser_page: tuple[Any, str]) -> Non
     assert page.locator("ol.origins > li").count() >= 1
 
     page.goto(f"{url}/entities")
-    links = page.locator("table a", has_text=re.compile(r"^Zaragoza$"))
-    assert links.count() == 2
+    # two different actors (the reports name "Zaragoza" as a place everywhere: one actor)
+    links = page.locator("table a[href*='/entities/']")
+    actors = links.count()
+    assert actors >= 2
     other = links.nth(1).get_attribute("href").rsplit("/", 1)[1]
     links.nth(0).click()
     page.fill("#merge-entity input[name=b]", other)
     page.click("#merge-entity button[type=submit]")
     page.wait_for_selector(".flash")
-    assert "merged Zaragoza and Zaragoza" in page.inner_text(".flash")
+    assert "into one actor" in page.inner_text(".flash")
     page.goto(f"{url}/entities")
-    assert page.locator("table a", has_text=re.compile(r"^Zaragoza$")).count() == 1
+    assert page.locator("table a[href*='/entities/']").count() == actors - 1
     page.go_back()
     page.click("#undo-flash") if page.locator("#undo-flash").count() else page.goto(f"{url}/changes")
     if "/changes" in page.url:
@@ -93,7 +94,7 @@ def test_web_e2e_add_browse_correct_search(browser_page: tuple[Any, str]) -> Non
     page.wait_for_selector(".flash")
     assert "undid entity same" in page.inner_text(".flash")
     page.goto(f"{url}/entities")
-    assert page.locator("table a", has_text=re.compile(r"^Zaragoza$")).count() == 2
+    assert page.locator("table a[href*='/entities/']").count() == actors
 
     page.fill("header input[name=q]", "Mequinenza")
     page.press("header input[name=q]", "Enter")

@@ -18,7 +18,7 @@ from crosscheck.ledger.regroup import CLUSTERED, STORE_EDGE, edge_row, recluster
 from crosscheck.ledger.rename import pairs_to_rescore
 from crosscheck.ledger.series import add_document_points, rebuild_series
 from crosscheck.resolve.embedding import embed, to_blob
-from crosscheck.resolve.names import NameInfo, compare, name_keys
+from crosscheck.resolve.names import NameInfo, compare, countries_of, name_keys
 from crosscheck.resolve.origins import ChainLink, origin_of
 from crosscheck.resolve.similarity import ClaimFeatures, similarity
 
@@ -64,6 +64,25 @@ def _blocked(conn: sqlite3.Connection, a: str, b: str) -> bool:
         (a, b, b, a),
     ).fetchone()
     return row is not None
+
+
+def _actor_countries(conn: sqlite3.Connection, actor: str) -> frozenset[str]:
+    out: set[str] = set()
+    for name, aliases in conn.execute(
+        "SELECT e.name, e.aliases FROM actors a JOIN entities e ON e.id = a.entity WHERE a.actor=? AND e.type != 'GPE'",
+        (actor,),
+    ):
+        for n in (name, *json.loads(aliases)):
+            out |= countries_of(n)
+    return frozenset(out)
+
+
+def _countries_clash(conn: sqlite3.Connection, a: str, b: str) -> bool:
+    """True when two actors' names tie them to different countries ("Iraqi Hezbollah" and
+    "Lebanese Hezbollah"): a report naming the group bare must not bridge them into one."""
+    ca = _actor_countries(conn, a)
+    cb = _actor_countries(conn, b) if ca else frozenset()
+    return bool(ca and cb and not ca & cb)
 
 
 def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
@@ -131,7 +150,7 @@ def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
                 "VALUES ('entity', ?, ?, 'same', ?, ?, 'auto', ?)",
                 (mine, cand["id"], verdict.score, json.dumps(verdict.features), _now()),
             )
-            if _blocked(conn, current, cand["actor"]):
+            if _blocked(conn, current, cand["actor"]) or _countries_clash(conn, current, cand["actor"]):
                 continue
             keep, gone = sorted((current, cand["actor"]), key=lambda a: _entity_order(conn, a))
             merge_actors(conn, keep, gone)

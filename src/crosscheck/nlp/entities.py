@@ -20,8 +20,10 @@ from typing import Any
 
 import yaml
 from spacy.tokens import Doc, Span, Token
+from wordfreq import zipf_frequency
 
-from crosscheck.resolve.names import fold_words, normalise
+from crosscheck.nlp.gazetteer import Gazetteer
+from crosscheck.resolve.names import countries_of, fold_words, normalise
 
 __all__ = ["DocEntity", "extract_entities", "kind_words"]
 
@@ -43,9 +45,13 @@ _DETS = frozenset({"the", "a", "an"})
 _SMALL = frozenset({"of", "and", "to", "the", "in", "a", "an", "for", "on", "at", "by", "with", "as"})
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,9}$")
 _CAP = re.compile(r"^[A-Z][\w'\u2019.\-]*$")
+# Stated other names (a grammar rule: a naming participle or "aka" before the name):
+# "also known as Y", "known locally as Y", "also called Y", "aka Y", "nicknamed Y", "dubbed Y".
 _AKA = re.compile(
-    r"\b(?:(?:also|better|commonly|widely|locally|popularly)\s+)?known\s+as\s+|\ba\.?k\.?a\.?\s+|"
-    r"\balias\s+|\bnicknamed\s+|\bdubbed\s+",
+    r"\b(?:(?:also|better|commonly|widely|locally|popularly)\s+)?known\s+"
+    r"(?:(?:locally|popularly|commonly|widely|officially|formally)\s+)?as\s+(?:the\s+)?|"
+    r"\b(?:also|sometimes|commonly|locally)\s+called\s+(?:the\s+)?|"
+    r"\ba\.?k\.?a\.?\s+(?:the\s+)?|\balias\s+|\bnicknamed\s+|\bdubbed\s+",
     re.IGNORECASE,
 )
 
@@ -115,6 +121,8 @@ class _Group:
     aliases: list[str] = field(default_factory=list)
     forced_type: str | None = None
     kind: str | None = None
+    stated: list[str] = field(default_factory=list)  # other names the text states ("known as")
+    title: str | None = None  # a name read from the text around the mentions ("Iraqi Hezbollah")
 
 
 def _is_cap(t: Token) -> bool:
@@ -172,10 +180,29 @@ def _runs(doc: Doc) -> list[tuple[int, int]]:
     return runs
 
 
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$", re.IGNORECASE)
+
+
+def _numbered_units(doc: Doc) -> list[_Cand]:
+    """Numbered unit names (a grammar rule of military unit naming): a designator and its
+    number ("Brigade 9", "Battalion 214") or an ordinal before a designated capitalised run
+    ("the 93rd Mechanised Brigade")."""
+    tail = kind_words().tail
+    out = []
+    for t in doc[:-1]:
+        nxt = doc[t.i + 1]
+        if _is_cap(t) and _key(t.text) in tail and nxt.like_num and not _ORDINAL.match(nxt.text):
+            out.append(_Cand(t.i, t.i + 2, "ORG", pattern=True))
+    for start, end in _runs(doc):
+        if start > 0 and _ORDINAL.match(doc[start - 1].text) and _designated(["x", _key(doc[end - 1].text)]):
+            out.append(_Cand(start - 1, end, "ORG", pattern=True))
+    return out
+
+
 def _pattern_cands(doc: Doc) -> list[_Cand]:
     """ORG names recovered from capitalised runs with a designator."""
     w = kind_words()
-    out = []
+    out = _numbered_units(doc)
     for start, end in _runs(doc):
         keys = [_key(t.text) for t in doc[start:end]]
         if keys[0] in w.titles and 2 <= end - start <= 4 and all(t.pos_ == "PROPN" for t in doc[start + 1 : end]):
@@ -192,7 +219,7 @@ def _pattern_cands(doc: Doc) -> list[_Cand]:
                 out.append(_Cand(first, end, "ORG", pattern=True))  # "Doctors Without Borders (MSF)"
                 continue
         while start < end and (
-            keys[0] in _DETS or (doc[start].is_sent_start and doc[start].pos_ != "PROPN" and keys[0] not in w.lead)
+            keys[0] in _SMALL or (doc[start].is_sent_start and doc[start].pos_ != "PROPN" and keys[0] not in w.lead)
         ):
             start, keys = start + 1, keys[1:]
         if end - start < 2:
@@ -224,8 +251,8 @@ def _clean(doc: Doc, c: _Cand) -> _Cand | None:
     s, e = c.start, c.end
     # "Yemen's Ansar Allah": keep what follows the possessive
     for k in range(s, e):
-        if doc[k].tag_ == "POS" or doc[k].lower_ in ("'s", "\u2019s"):
-            s = k + 1
+        if (doc[k].tag_ == "POS" or doc[k].lower_ in ("'s", "\u2019s")) and not all(t.is_punct for t in doc[k + 1 : e]):
+            s = k + 1  # ("Tarsa Logistics'" ends with its possessive: the name is before it)
     while e > s and (doc[e - 1].is_punct or doc[e - 1].tag_ == "POS"):
         e -= 1
     while s < e and (doc[s].lower_ in _DETS or doc[s].is_punct):
@@ -291,6 +318,8 @@ def _described_by(doc: Doc, span: Span) -> list[Token]:
             out.append(prev)
     if root.dep_ == "nsubj" and root.head.lemma_ == "be":
         out.extend(c for c in root.head.children if c.dep_ == "attr")
+    if root.dep_ == "compound" and root.head.i == span.end and root.head.pos_ == "NOUN" and not root.head.ent_type_:
+        out.append(root.head)  # "the Hezbollah group", "the Wagner militia": the noun the name modifies
     return out
 
 
@@ -329,7 +358,10 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
         if c.pattern:
             g.forced_type = "ORG"
 
-    for c in cands:
+    qualifier = _qualifiers(doc, cands)
+    countries: dict[int, frozenset[str]] = {}  # group -> the countries its mentions are tied to
+    national: dict[tuple[str, frozenset[str]], int] = {}  # (name, countries) -> group
+    for k, c in enumerate(cands):
         span = doc[c.start : c.end]
         text = span.text
         norm = normalise(text)
@@ -342,10 +374,16 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
             gi = _surname_owner(list(folded), persons)
         if gi is None and folded:
             gi = by_fold.get((gtype, " ".join(folded)))
+        tied = qualifier.get(k, frozenset())
+        if gi is not None and tied and countries.get(gi) and not countries[gi] & tied:
+            gi = national.get((norm, tied))  # "Iraqi Hezbollah" after "Lebanese Hezbollah": another group
         if gi is None:
             gi = len(groups)
             groups.append(_Group())
         add(c, gi)
+        if tied:
+            countries[gi] = countries.get(gi, frozenset()) | tied
+            national.setdefault((norm, tied), gi)
         by_name.setdefault(norm, gi)
         if folded:
             by_fold.setdefault((gtype, " ".join(folded)), gi)
@@ -371,7 +409,102 @@ def extract_entities(doc: Doc) -> list[DocEntity]:
 
     _aliases_from_aka(doc, groups, span_group, by_name)
     _acronym_mentions(doc, groups, acronyms, span_group)
-    return [_finish(doc, g) for g in groups if g.spans]
+    _national_names(doc, cands, groups, span_group)
+    return [_finish(doc, g) for g in groups if g.spans and not _common_word(doc, g)]
+
+
+def _qualifiers(doc: Doc, cands: list[_Cand]) -> dict[int, frozenset[str]]:
+    """Candidates (by index) right after a nationality word or country that ties them to it
+    ("the Iraqi Hezbollah group" -> IQ), by resolve.names.countries_of."""
+    out = {}
+    for k in range(1, len(cands)):
+        a, b = cands[k - 1], cands[k]
+        if a.end != b.start or a.label not in ("NORP", "GPE") or b.label == "PERSON" or b.end - a.start > 8:
+            continue
+        tied = countries_of(doc[a.start : a.end].text)
+        if tied:
+            out[k] = tied
+    return out
+
+
+def _national_names(doc: Doc, cands: list[_Cand], groups: list[_Group], span_group: dict[tuple[int, int], int]) -> None:
+    """'the Iraqi Hezbollah group': a nationality word or country right before an organisation's
+    name is kept as another name of it ("Iraqi Hezbollah"), so that names tied to different
+    countries are not merged, in one report or across reports."""
+    qualified: dict[int, list[str]] = {}
+    for k in _qualifiers(doc, cands):
+        a, b = cands[k - 1], cands[k]
+        gi = span_group.get((b.start, b.end))
+        if gi is not None and groups[gi].spans:
+            groups[gi].aliases.append(doc[a.start : b.end].text)
+            qualified.setdefault(gi, []).append(doc[a.start : b.end].text)
+    for gi, names in qualified.items():
+        if len(names) == len(groups[gi].spans):
+            groups[gi].title = names[0]  # named only with its country: that is its name
+
+
+# A common English count noun by wordfreq (Zipf frequency of the word and of its plural, from
+# Wikipedia, subtitles, news and web text): "bazaar" 3.4 / "bazaars" 2.4, but "hamas" 3.6 / 0.
+_COMMON_ZIPF = 3.0
+_PLURAL_ZIPF = 2.0
+
+
+def _common_word(doc: Doc, g: _Group) -> bool:
+    """A capitalised common noun taken for a name ("Bazaar traders said ..."): one word, every
+    mention at the start of a sentence (where capitals say nothing), the word a common count
+    noun by wordfreq, and the text itself using it as a noun: modifying the noun after it or
+    written in lower case elsewhere. Such a group is no actor."""
+    if g.forced_type or any(e - s != 1 for s, e in g.spans) or g.stated:
+        return False
+    if g.label_votes.most_common(1)[0][0] not in ("PERSON", "ORG"):
+        return False
+    tok = doc[g.spans[0][0]]
+    word = tok.lower_
+    if tok.text.isupper() or zipf_frequency(word, "en") < _COMMON_ZIPF:
+        return False
+    if zipf_frequency(word + "s", "en") < _PLURAL_ZIPF and zipf_frequency(word + "es", "en") < _PLURAL_ZIPF:
+        return False
+    lower_use = any(t.text == word for t in doc)
+    for s, _ in g.spans:
+        t = doc[s]
+        first = t.is_sent_start or (t.i > 0 and doc[t.i - 1].is_sent_start and doc[t.i - 1].lower_ in _DETS)
+        if not first:
+            return False
+        modifier = t.dep_ in ("compound", "amod", "nmod") and t.head.i == t.i + 1 and t.head.pos_ == "NOUN"
+        if not (modifier or lower_use):
+            return False
+    return True
+
+
+def _after_article(doc: Doc, spans: list[tuple[int, int]]) -> bool:
+    """True when every mention follows an article and none modifies a noun: English personal
+    names take no article (a grammar rule), while "the Isar river" is left to its noun's reading."""
+    if not all(s > 0 and doc[s - 1].lower_ in _DETS for s, _ in spans):
+        return False
+    return not any(e < len(doc) and doc[e].pos_ == "NOUN" and doc[s:e].root.head.i == e for s, e in spans)
+
+
+# Prepositions that put what follows in a place (a grammar rule): "in X", "near X".
+_LOCATIVE = frozenset({"in", "near", "outside", "around", "inside", "into", "across", "towards", "toward", "at"})
+
+
+# An organisation's name is read as a town only when it is a town's main name in the GeoNames
+# "cities15000" size class (a GeoNames standard extract): "divisions in Hamas" stays a group.
+_ORG_TOWN_POPULATION = 15000
+
+
+def _place_named(doc: Doc, spans: list[tuple[int, int]], name: str, org: bool = False) -> bool:
+    """A name the model took for a person (or, with `org`, an organisation) that the gazetteer
+    knows as a place, in a mention governed by a locative preposition ("fighting near Tarnow")."""
+    located = any(doc[s:e].root.dep_ == "pobj" and doc[s:e].root.head.lower_ in _LOCATIVE for s, e in spans)
+    if not located:
+        return False
+    gaz = Gazetteer.load()
+    for c in gaz.candidates(name, limit=5):
+        exact = gaz.is_exact(c, name)
+        if exact == 2 if org else exact:
+            return not org or c.population >= _ORG_TOWN_POPULATION
+    return False
 
 
 # Small words that may sit inside an organisation's name ("... in Europe", "... on Climate").
@@ -396,11 +529,53 @@ def _name_before_acronym(doc: Doc, start: int, end: int, particles: frozenset[st
     return None
 
 
+def _org_named(doc: Doc, g: _Group) -> bool:
+    """True when a group's own words make it an organisation (a designator, or the pattern)."""
+    return g.forced_type == "ORG" or any(_designated([_key(t.text) for t in doc[s:e]]) for s, e in g.spans)
+
+
+def _person(doc: Doc, g: _Group) -> bool:
+    return bool(g.spans) and g.label_votes.most_common(1)[0][0] == "PERSON" and not _org_named(doc, g)
+
+
+def _alias_fits(doc: Doc, owner: _Group, alias: _Group, stated: bool = False) -> bool:
+    """A stated other name joins only an entity of its family: a person's other name is a
+    person's, an organisation's an organisation's (a person is never an alias of a group).
+    Places are never aliases. `stated` ("X, known as Y." / "X, or Y,", closed by punctuation):
+    when one of the two names is an organisation by its own words (a designator), the other is
+    the same group whatever label the model gave it."""
+    if any(g.label_votes.most_common(1)[0][0] in ("GPE", "LOC", "FAC") for g in (owner, alias)):
+        return False
+    if _person(doc, owner) == _person(doc, alias):
+        return True
+    return stated and (_org_named(doc, owner) or _org_named(doc, alias))
+
+
+def _closed(doc: Doc, end: int) -> bool:
+    """True when a name ends its phrase: punctuation or the end of the text follows it."""
+    return end >= len(doc) or doc[end].is_punct
+
+
 def _aliases_from_aka(
     doc: Doc, groups: list[_Group], span_group: dict[tuple[int, int], int], by_name: dict[str, int]
 ) -> None:
-    """'X (also known as Y)', 'X, known as Y', 'X (Y)' after a person: Y joins X's entity."""
+    """Stated other names join the entity they name (grammar rules, not word lists):
+    'X, also known as Y' / 'X, known locally as Y' (the nearest fitting name before the phrase
+    in its sentence), 'X (Y)' and 'X, or Y,' (an apposition of two names of one family)."""
     starts = {s: (s, e) for s, e in span_group}
+
+    def join(owner: int, alias_span: tuple[int, int], stated: bool) -> None:
+        alias_g = span_group[alias_span]
+        if alias_g == owner or not _alias_fits(doc, groups[owner], groups[alias_g], stated):
+            return
+        forced = groups[owner].forced_type or groups[alias_g].forced_type
+        if _org_named(doc, groups[alias_g]) or _org_named(doc, groups[owner]):
+            forced = "ORG"  # "Asayish al-Jabal, known as the Mountain Guard": a group the model took for a person
+        _merge(groups, span_group, by_name, alias_g, owner)
+        groups[owner].aliases.append(doc[alias_span[0] : alias_span[1]].text)
+        groups[owner].stated.append(doc[alias_span[0] : alias_span[1]].text)
+        groups[owner].forced_type = forced
+
     for m in _AKA.finditer(doc.text):
         tok = doc.char_span(m.end(), m.end(), alignment_mode="expand")
         if tok is None:
@@ -411,33 +586,33 @@ def _aliases_from_aka(
             continue
         alias_g = span_group[alias_span]
         sent = doc[at].sent
-        alias_text = doc[alias_span[0] : alias_span[1]].text
-        personal = groups[alias_g].label_votes.most_common(1)[0][0] == "PERSON" or alias_text[:3].lower() in (
-            "al-",
-            "el-",
-            "abu",
-        )
-        owner = None
+        closed = _closed(doc, alias_span[1])
         for (s, e), gi in sorted(span_group.items(), reverse=True):
             if e <= at and s >= sent.start and gi != alias_g:
-                top = groups[gi].label_votes.most_common(1)[0][0]
-                if (top == "PERSON") == personal:
-                    owner = gi
+                gap = doc.text[doc[e - 1].idx + len(doc[e - 1].text) : m.start()].lower().split()
+                if "who" in gap and not _person(doc, groups[gi]):
+                    continue  # "..., who is also known as Y": 'who' points back to a person
+                # "X, also known as Y": only punctuation between X and the phrase
+                stated = closed and all(not any(c.isalnum() for c in w) for w in gap)
+                if _alias_fits(doc, groups[gi], groups[alias_g], stated):
+                    join(gi, alias_span, stated)
                     break
-        if owner is not None:
-            _merge(groups, span_group, by_name, alias_g, owner)
-            groups[owner].aliases.append(alias_text)
-    # "X (Y)" right after a person: Y is another name of X
     for (_, e), gi in sorted(span_group.items()):
-        label = groups[gi].label_votes.most_common(1)[0][0] if groups[gi].spans else None
-        if label != "PERSON" or e >= len(doc) or doc[e].text != "(":
+        if not groups[gi].spans or e + 2 >= len(doc):
             continue
-        inner = starts.get(e + 1)
-        if inner and inner[1] < len(doc) and doc[inner[1]].text == ")":
-            other = span_group[inner]
-            if other != gi and groups[other].label_votes.most_common(1)[0][0] == "PERSON":
-                _merge(groups, span_group, by_name, other, gi)
-                groups[gi].aliases.append(doc[inner[0] : inner[1]].text)
+        if doc[e].text == "(":
+            inner = starts.get(e + 1)  # "X (Y)"
+            close = ")"
+        elif doc[e].text == "," and doc[e + 1].lower_ == "or":
+            inner = starts.get(e + 2) or starts.get(e + 3) if doc[e + 2].lower_ != "the" else starts.get(e + 3)
+            close = ","  # "X, or Y," / "X, or Y." : an apposition, not a list
+        else:
+            continue
+        if inner is None or inner[1] - inner[0] < 2 and _ACRONYM.match(doc[inner[0]].text):
+            continue  # acronyms are read elsewhere
+        after = doc[inner[1]].text if inner[1] < len(doc) else "."
+        if after == close or (close == "," and after in (".", ";")):
+            join(gi, inner, close == ",")
 
 
 def _merge(
@@ -489,10 +664,15 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
             place = [lab for lab in ("GPE", "LOC") if g.label_votes[lab]]
             if place:
                 typ = place[0]
-    full = [t for t in texts if not _ACRONYM.match(t)] or texts
+    full = (
+        [t for t in texts if not _ACRONYM.match(t) and t not in g.stated]
+        or [t for t in texts if not _ACRONYM.match(t)]
+        or texts
+    )
     name = max(full, key=lambda t: (len(fold_words(t)), len(t), -texts.index(t)))
     # a name the model cut short before its acronym: the whole name read from the text wins
     name = max((a for a in g.aliases if a.startswith(name) and not _ACRONYM.match(a)), key=len, default=name)
+    name = g.title or name
     words = [_key(x) for x in name.split()]
     kind = None
     role = None
@@ -505,7 +685,9 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
             if lemma in w.roles and typ != "ORG" or (typ == "PERSON" and lemma in w.roles):
                 role = role or lemma
                 continue
-            hit = _kind_from_words([lemma], context=True)
+            # "the rights group X": a kind word modifying the describing noun says more than the noun
+            mods = [_key(c.text) for c in noun.children if c.dep_ in ("compound", "amod")]
+            hit = _kind_from_words(mods, context=False) or _kind_from_words([lemma], context=True)
             if hit and kind is None:
                 kind, ktype = hit
                 if typ in ("PERSON", "GPE", "LOC", "FAC") and g.forced_type is None:
@@ -519,11 +701,24 @@ def _finish(doc: Doc, g: _Group) -> DocEntity:
     media = next((names for k, _, names, _ in w.kinds if k == "media"), frozenset())
     if typ == "PERSON" and len(words) >= 2 and (words[-1] in media or _designated(words)):
         typ = "ORG"  # "Valley Herald": a masthead the model took for a person
+    if typ == "PERSON" and role is None and _after_article(doc, spans):
+        typ = "ORG"  # "the Khayyam": English personal names take no article
+    if typ == "PERSON" and role is None and g.forced_type is None and _place_named(doc, spans, name):
+        typ = "GPE"  # "fighting near Tarnow": a town the model took for a person
     if typ == "PERSON":
         kind = role
     elif kind is None and typ in ("ORG", "NORP", "FAC", "OTHER"):
         hit = _kind_from_words(words, context=False)
         kind = hit[0] if hit else None
+    if (
+        typ == "ORG"
+        and kind is None
+        and g.forced_type is None
+        and not g.stated
+        and not _designated(words)
+        and _place_named(doc, spans, name, org=True)
+    ):
+        typ = "GPE"  # "shelling in Mariupol": a town the model took for an organisation
     aliases = []
     for t in [*texts, *g.aliases]:
         if t != name and t not in aliases:

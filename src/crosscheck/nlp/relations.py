@@ -87,37 +87,66 @@ class _Reader:
         return out
 
     def last_org_before(self, t: Token, exclude: set[int]) -> int | None:
+        """The organisation an 'its' / 'the group's' at `t` points to: the only one its sentence
+        names, if there is one. Otherwise the subject is the preferred antecedent (centering theory, Grosz, Joshi & Weinstein 1995): the last
+        organisation that is a clause subject earlier in this sentence or in the one before,
+        else the last organisation named. Outlets are never antecedents."""
+        sent = t.sent
+        named = {
+            i
+            for root, i in self.roots
+            if sent.start <= root.i < sent.end
+            and self.typ(i) == "ORG"
+            and i not in exclude
+            and self.entities[i].kind != "media"
+        }
+        if len(named) == 1:  # the one organisation its own sentence names, before or after it
+            return named.pop()
         best: tuple[int, int] | None = None
+        subject: tuple[int, int] | None = None
+        prev_start = self.doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
         for root, i in self.roots:
-            if (
-                root.i < t.i
-                and self.typ(i) == "ORG"
-                and i not in exclude
-                and self.entities[i].kind != "media"
-                and (best is None or root.i > best[0])
-            ):
+            if root.i >= t.i or self.typ(i) != "ORG" or i in exclude or self.entities[i].kind == "media":
+                continue
+            if best is None or root.i > best[0]:
                 best = (root.i, i)
-        return best[1] if best else None
+            if (
+                root.i >= prev_start
+                and root.dep_ in ("nsubj", "nsubjpass")
+                and (subject is None or root.i > subject[0])
+            ):
+                subject = (root.i, i)
+        pick = subject or best
+        return pick[1] if pick else None
 
     def target(self, noun: Token, subj: set[int], kinds: frozenset[str], depth: int = 0) -> int | None:
         """The entity a relation noun points to: 'of/in/for Y', 'Y commander', 'the same group'."""
         w = _words()
         for c in noun.children:
+            if c.dep_ == "poss" and c.lower_ == "whose":
+                # "the X Alliance, whose spokesman Y": the relative clause's antecedent
+                up = noun
+                while up.dep_ != "relcl" and up.head.i != up.i:
+                    up = up.head
+                e = self.ent(up.head) if up.dep_ == "relcl" else None
+                if e is not None and e not in subj and self.typ(e) in kinds:
+                    return e
             # "its commander", "the group's leader": the organisation named before
             if c.dep_ == "poss" and (
                 c.lower_ in ("its", "their")
                 or (c.lemma_.lower() in w["anaphor_nouns"] and any(d.lower_ == "the" for d in c.children))
             ):
                 return self.last_org_before(noun, subj)
-        for c in noun.children:
-            e = self.ent(c)
-            if (
-                c.dep_ in ("compound", "poss", "nmod", "amod")
-                and e is not None
-                and e not in subj
-                and self.typ(e) in kinds
-            ):
-                return e
+        owners = [
+            e
+            for c in noun.children
+            if c.dep_ in ("compound", "poss", "nmod", "amod")
+            and (e := self.ent(c)) is not None
+            and e not in subj
+            and self.typ(e) in kinds
+        ]
+        if owners:  # "Iraqi Hezbollah leader X": the organisation, not the nationality before it
+            return next((e for e in owners if self.typ(e) == "ORG"), owners[0])
         for prep in noun.children:
             if prep.dep_ != "prep" or prep.lower_ not in _OBJ_PREPS:
                 continue
@@ -150,6 +179,13 @@ class _Reader:
             for c in noun.head.children:
                 if c.dep_ in ("nsubj", "nsubjpass"):
                     return self.group_ents(c)
+        # "the head of the X Command, Maria Costa": the parser hangs the person's name on the
+        # organisation; a person in apposition to the object of the role noun is its subject
+        for prep in noun.children:
+            for p in prep.children if prep.dep_ == "prep" else ():
+                people = [self.ent(c) for c in p.children if c.dep_ == "appos" and self.ent(c) is not None]
+                if p.dep_ == "pobj" and people and all(self.typ(e) == "PERSON" for e in people if e is not None):
+                    return [e for e in people if e is not None]
         return []
 
 
@@ -171,6 +207,10 @@ def _nouns(r: _Reader) -> None:
         if t.pos_ not in ("NOUN", "PROPN") or r.ent(t) is not None:
             continue
         lemma = t.lemma_.lower()
+        if lemma not in w["place_nouns"] and any(
+            c.dep_ in ("amod", "compound") and c.lower_ in w["leader_nouns"] and c.i < t.i for c in t.children
+        ):
+            lemma = "chief"  # "chief executive", "head coach": a leader noun modifying another role noun
         if lemma in w["spokes_nouns"]:
             pred, kinds = "spokesperson_of", _ORGS | _PLACES
         elif lemma in w["leader_nouns"]:
@@ -226,7 +266,8 @@ def _led_by(r: _Reader) -> None:
     for t in r.doc:
         if t.pos_ != "VERB" or t.lemma_.lower() not in lead:
             continue
-        if t.dep_ in ("acl", "relcl"):
+        rel_subj = t.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in t.children)
+        if t.dep_ in ("acl", "relcl") and not rel_subj:
             orgs = r.group_ents(t.head)
             for agent in t.children:
                 if agent.dep_ == "agent":
@@ -240,6 +281,8 @@ def _led_by(r: _Reader) -> None:
         else:
             subj = [c for c in t.children if c.dep_ == "nsubj"]
             obj = [c for c in t.children if c.dep_ == "dobj"]
+            if subj and obj and t.dep_ == "relcl" and subj[0].lower_ in ("who", "that"):
+                subj = [t.head]  # "Maria Costa, who heads the X": the relative pronoun's antecedent
             if subj and obj:
                 head, org = r.ent(subj[0]), r.ent(obj[0])
                 if head is None or org is None:
@@ -248,9 +291,55 @@ def _led_by(r: _Reader) -> None:
                     r.add(head, "leader_of", org, t)
 
 
+def _speaks_for(r: _Reader) -> None:
+    """'X, who speaks for Y' / 'X, speaking for Y' / 'X speaks on behalf of Y': X is Y's
+    spokesperson (a grammar rule: the verb 'speak' with 'for' or 'on behalf of')."""
+    for t in r.doc:
+        if t.lemma_.lower() != "speak" or t.pos_ not in ("VERB", "AUX"):
+            continue
+        subj = [c for c in t.children if c.dep_ == "nsubj"]
+        if t.dep_ in ("relcl", "acl", "advcl") and (not subj or subj[0].lower_ in ("who", "that")):
+            speaker = (
+                r.ent(t.head)
+                if t.dep_ != "advcl"
+                else next((r.ent(c) for c in t.head.children if c.dep_ == "nsubj"), None)
+            )
+        else:
+            speaker = r.ent(subj[0]) if subj else None
+        if speaker is None or r.typ(speaker) != "PERSON":
+            continue
+        for prep in t.children:
+            if prep.dep_ != "prep":
+                continue
+            objs = [p for p in prep.children if p.dep_ == "pobj"]
+            if prep.lower_ == "on" and objs and objs[0].lower_ == "behalf":
+                objs = [
+                    p
+                    for q in objs[0].children
+                    if q.dep_ == "prep" and q.lower_ == "of"
+                    for p in q.children
+                    if p.dep_ == "pobj"
+                ]
+            elif prep.lower_ != "for":
+                continue
+            for p in objs:
+                e = r.ent(p)
+                if e is not None and r.typ(e) in _ORGS | _PLACES and r.entities[e].kind != "media":
+                    r.add(speaker, "spokesperson_of", e, t)
+
+
 def _entity_links(r: _Reader) -> None:
-    """'the M of N' (part_of), 'X in Y' and 'Y's X' for an organisation (located_in)."""
+    """'the M of N' (part_of), 'X in Y' and 'Y's X' for an organisation (located_in); 'P of N' /
+    'P from N' / 'P at N' for a person (member_of: "Maria Lind of Oxfam")."""
     for root, i in r.roots:
+        if r.typ(i) == "PERSON":
+            for c in root.children:
+                if c.dep_ == "prep" and c.lower_ in ("of", "from", "at"):
+                    for p in c.children:
+                        e = r.ent(p) if p.dep_ == "pobj" else None
+                        if e is not None and r.typ(e) == "ORG":
+                            r.add(i, "member_of", e, root)
+            continue
         if r.typ(i) not in _ORGS:
             continue
         for c in root.children:
@@ -269,6 +358,23 @@ def _entity_links(r: _Reader) -> None:
                     r.add(i, "located_in", e, root)
 
 
+def _possessed_by(r: _Reader) -> None:
+    """'the Home Guard, the army's volunteer reserve': an organisation in apposition to a noun
+    that another organisation possesses is part of it (a grammar rule: appos + poss). Role
+    nouns ("Oxfam's spokesman") are people, read by `_nouns`."""
+    w = _words()
+    roles = w["spokes_nouns"] | w["leader_nouns"] | w["member_nouns"]
+    for t in r.doc:
+        if t.pos_ != "NOUN" or t.dep_ != "appos" or r.ent(t) is not None or t.lemma_.lower() in roles:
+            continue
+        owner = next((r.ent(c) for c in t.children if c.dep_ == "poss" and r.ent(c) is not None), None)
+        if owner is None or r.typ(owner) != "ORG":
+            continue
+        for s in r.group_ents(t.head):
+            if r.typ(s) == "ORG":
+                r.add(s, "part_of", owner, t)
+
+
 def extract_relations(doc: Doc, entities: list[DocEntity]) -> list[RelationMention]:
     """Relations between `entities` (as `extract_entities` made them for `doc`), in text order."""
     r = _Reader(doc, entities)
@@ -276,4 +382,6 @@ def extract_relations(doc: Doc, entities: list[DocEntity]) -> list[RelationMenti
     _affiliations(r)
     _led_by(r)
     _entity_links(r)
+    _possessed_by(r)
+    _speaks_for(r)
     return sorted(r.out.values(), key=lambda m: (m.evidence, m.subject, m.object, m.predicate))

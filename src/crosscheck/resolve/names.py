@@ -6,7 +6,10 @@ new entity is compared only with candidates that share one; `compare` scores two
 (Jaish / Jaysh, Ansar Allah / Ansarullah, Defence / Defense), acronyms and their
 expansions, designators in two languages ("Liwa X" / "X Brigades") and a lone surname against a
 full name of the same type match; names that only share a word ("Ansar Allah" / "Liwa Ansar
-Allah") do not. Rules and thresholds live in data/transliteration.yaml.
+Allah") do not. Two names tied to different countries ("Iraqi Hezbollah" / "Lebanese Hezbollah",
+by the demonyms of data/gazetteer_demonyms.tsv and the ISO 3166 country names of pycountry)
+never match, and a person never matches an organisation. Rules and thresholds live in
+data/transliteration.yaml.
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ import yaml
 from anyascii import anyascii
 from rapidfuzz.distance import Indel
 
-__all__ = ["Judgement", "NameInfo", "compare", "fold_words", "name_keys", "normalise"]
+__all__ = ["Judgement", "NameInfo", "compare", "countries_of", "fold_words", "name_keys", "normalise"]
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "transliteration.yaml"
+_DEMONYMS = _DATA.parent / "gazetteer_demonyms.tsv"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -302,6 +306,52 @@ def _names(info: NameInfo) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _country_words() -> dict[tuple[str, ...], str]:
+    """Normalised word sequences that tie a name to a country -> ISO 3166-1 alpha-2 code (or the
+    word itself when the table gives no country): demonyms from data/gazetteer_demonyms.tsv
+    (with their plural) and pycountry's country names (name, common and official name)."""
+    import pycountry
+
+    out: dict[tuple[str, ...], str] = {}
+    for line in _DEMONYMS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, code = line.partition("\t")
+        key = normalise(word)
+        if key:
+            out[tuple(key.split())] = code.strip() or key
+            out[tuple((key + "s").split())] = code.strip() or key
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            label = getattr(c, attr, None)
+            if label and "," not in label:
+                out[tuple(normalise(label).split())] = c.alpha_2
+    return out
+
+
+@lru_cache(maxsize=65536)
+def countries_of(name: str) -> frozenset[str]:
+    """The countries a name's own words tie it to ("Iraqi Hezbollah" -> IQ)."""
+    table = _country_words()
+    words = normalise(name).split()
+    found = set()
+    for i in range(len(words)):
+        for n in (3, 2, 1):
+            code = table.get(tuple(words[i : i + n]))
+            if code is not None:
+                found.add(code)
+                break
+    return frozenset(found)
+
+
+def _countries(info: NameInfo) -> frozenset[str]:
+    out: set[str] = set()
+    for name in (info.name, *info.aliases):
+        out |= countries_of(name)
+    return frozenset(out)
+
+
 def compare(a: NameInfo, b: NameInfo) -> Judgement:
     """Judge whether `a` and `b` name one entity: their best pair of names, weighed by type."""
     th = _rules().thresholds
@@ -331,5 +381,12 @@ def compare(a: NameInfo, b: NameInfo) -> Judgement:
             best *= 0.95 if agree >= 0.75 else 0.9
         if best_feats.get("surname") and agree < 1.0:
             best = min(best, 0.5)
+    if {_GROUP.get(a.type), _GROUP.get(b.type)} == {"PER", "ORG"}:
+        # a person is never another name of an organisation: a leader relation ties them
+        best, features["person_org"] = min(best, 0.3), 0.0
+    ca, cb = _countries(a), _countries(b)
+    if ca and cb and not ca & cb and a.type != "GPE" and b.type != "GPE":
+        # "Iraqi Hezbollah" / "Lebanese Hezbollah": names tied to different countries
+        best, features["country"] = min(best, 0.3), 0.0
     score = round(best, 4)
     return Judgement(score=score, same=score >= th["same"], features=features, pair=best_pair)
