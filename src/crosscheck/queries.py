@@ -661,7 +661,7 @@ def cluster_rows(
     """Cluster rows filtered and ordered in SQL (`sort`: size, origins or recency, each an
     index), one page of `limit` from `offset`: the ledger's size does not change the cost."""
     conn = ledger.conn
-    where: list[str] = ["size >= ?"]
+    where: list[str] = ["+size >= ?"]  # a filter: the ORDER BY picks the index
     args: list[object] = [min_size]
     if status:
         where.append("status = ?")
