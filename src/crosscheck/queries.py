@@ -233,8 +233,9 @@ def _actor_groups(conn: sqlite3.Connection, page: Sequence[sqlite3.Row]) -> list
         if g["name"] is None or r["id"] == r["actor"]:
             g["name"], g["type"] = r["name"], r["type"]
         g["kind"] = g["kind"] or r["kind"]
-        for alias in (r["name"], *json.loads(r["aliases"])):
-            g["aliases"][alias] = None
+        g["aliases"][r["name"]] = None
+        if r["aliases"] != "[]":
+            g["aliases"].update(dict.fromkeys(json.loads(r["aliases"])))
         g["docs"].add(r["doc"])
         g["entities"] += 1
     out = []
