@@ -347,17 +347,20 @@ def main(argv: list[str] | None = None) -> int:
         "figures --series --limit 50": cli_p95(big, ["figures", "--series", "--limit", "50"], min(args.repeat, 5)),
         "--help (start-up floor)": cli_p95(big, ["--help"], min(args.repeat, 5)),
     }
-    log(f"adding: {args.measure_docs} real reports to an empty and to the big ledger")
-    measure = write_folder(work / "measure-in", real_bodies(args.seed_docs, args.measure_docs), "measure")
-    warm = work / "warm.db"
-    empty = work / "empty.db"
-    for stale in [*work.glob("warm.db*"), *work.glob("empty.db*")]:
-        stale.unlink()
-    add_folder(warm, write_folder(work / "warm-in", real_bodies(args.seed_docs + args.measure_docs, 3), "warm"))
-    t_empty, n_empty = add_folder(empty, measure)
-    log(f"empty ledger: {n_empty} reports in {t_empty:.1f} s")
-    t_full, n_full = add_folder(big, measure)
-    log(f"big ledger: {n_full} reports in {t_full:.1f} s")
+    t_empty = t_full = 0.0
+    n_empty = n_full = 0
+    if args.measure_docs:
+        log(f"adding: {args.measure_docs} real reports to an empty and to the big ledger")
+        measure = write_folder(work / "measure-in", real_bodies(args.seed_docs, args.measure_docs), "measure")
+        warm = work / "warm.db"
+        empty = work / "empty.db"
+        for stale in [*work.glob("warm.db*"), *work.glob("empty.db*")]:
+            stale.unlink()
+        add_folder(warm, write_folder(work / "warm-in", real_bodies(args.seed_docs + args.measure_docs, 3), "warm"))
+        t_empty, n_empty = add_folder(empty, measure)
+        log(f"empty ledger: {n_empty} reports in {t_empty:.1f} s")
+        t_full, n_full = add_folder(big, measure)
+        log(f"big ledger: {n_full} reports in {t_full:.1f} s")
     rss_big: tuple[float, float] | None = None
     log("export: peak RSS")
     rss_seed = export_rss(seed, work / "seed-export.json")
@@ -380,9 +383,13 @@ def main(argv: list[str] | None = None) -> int:
         f"- Holds {counts['documents']:,} documents, {counts['claims']:,} claims, {counts['clusters']:,} clusters, "
         f"{counts['entities']:,} entities, {counts['figures']:,} figures, {counts['series']:,} series; "
         f"{size:,.0f} MB on disk.",
-        f"- Adding {args.measure_docs} real reports (analysis included): {n_empty / t_empty:.2f} reports/s "
-        f"on an empty ledger, {n_full / t_full:.2f} reports/s on this one: "
-        f"{(t_full / max(n_full, 1)) / (t_empty / max(n_empty, 1)):.2f}x the time per report.",
+        (
+            f"- Adding {args.measure_docs} real reports (analysis included): {n_empty / t_empty:.2f} reports/s "
+            f"on an empty ledger, {n_full / t_full:.2f} reports/s on this one: "
+            f"{(t_full / max(n_full, 1)) / (t_empty / max(n_empty, 1)):.2f}x the time per report."
+            if n_empty and n_full
+            else "- Adding reports: not measured in this run (`--measure-docs 0`)."
+        ),
         f"- `export --format json` peak RSS: {rss_seed[0]:.0f} MB on the seed ({rss_seed[1]:.1f} s), "
         + (f"{rss_big[0]:.0f} MB on this ledger ({rss_big[1]:.0f} s)." if rss_big else "not measured on this ledger."),
         "",
