@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CC := $(VENV)/bin/crosscheck
 DEMO_DB := examples/out/demo.db
 
-.PHONY: install demo test bench lint eval eval-places eval-attribution eval-hedges eval-stance eval-emergent score clean
+.PHONY: install demo test bench bench-scale lint eval eval-places eval-attribution eval-hedges eval-stance eval-emergent score clean
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,10 @@ test: install
 
 bench: install
 	$(PY) scripts/bench.py
+
+# A ledger of a million claims: adding to it and reading it (needs ../shared; see the script).
+bench-scale: install
+	nice $(PY) scripts/bench_scale.py --claims $${CLAIMS:-1000000}
 
 # The project's score on the sample story (needs ../shared, as in CI).
 score: install

@@ -112,8 +112,7 @@ def entities(
 ) -> None:
     """List actors (entities merged across reports), most mentioned first."""
     with _errors(), _open(readonly=True) as ledger:
-        rows = queries.list_entities(ledger, type=type_, kind=kind)
-    rows = rows[:limit] if limit else rows
+        rows = queries.list_entities(ledger, type=type_, kind=kind, limit=limit or None)
     if not as_json:
         rows = [{**r, "aliases": ", ".join(r["aliases"])} for r in rows]
     print_rows(rows, ["id", "name", "type", "kind", "mentions", "docs", "aliases"], as_json=as_json)
@@ -297,14 +296,15 @@ def figures(
     series: Annotated[
         bool, typer.Option("--series", help="Print the series (one category and origin over time) with their flags.")
     ] = False,
+    limit: Annotated[int, typer.Option(help="Show at most this many (0: all).")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """List figures with their source, or (--series) figure series with their flags."""
     with _errors(), _open(readonly=True) as ledger:
         if series:
-            rows = queries.list_series(ledger, category=category)
+            rows = queries.list_series(ledger, category=category, limit=limit or None)
         else:
-            rows = queries.list_figures(ledger, category=category)
+            rows = queries.list_figures(ledger, category=category, limit=limit or None)
     if series:
         if not as_json:
             rows = [{**r, "flags": "; ".join(r["flags"])} for r in rows]

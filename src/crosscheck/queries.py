@@ -27,7 +27,9 @@ __all__ = [
     "changes_since",
     "claim_detail",
     "cluster_detail",
+    "cluster_item",
     "cluster_origins",
+    "cluster_rows",
     "entity_detail",
     "list_claims",
     "list_clusters",
@@ -165,46 +167,84 @@ def origin_label(conn: sqlite3.Connection, origin: str | None, cache: dict[str, 
 # -- entities and places ----------------------------------------------------------------------
 
 
-def list_entities(ledger: Ledger, *, type: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
-    """Actors (entities merged across documents), most mentioned first."""
+def list_entities(
+    ledger: Ledger,
+    *,
+    type: str | None = None,
+    kind: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Actors (entities merged across documents), most mentioned first (ties by name); one page
+    of `limit` from `offset` when given. Read in the order of the index on `actor_board`, a
+    batch of actors at a time, so a page costs the same in a ledger of any size."""
     conn = ledger.conn
-    mentions = {r[0]: r[1] for r in conn.execute("SELECT entity, count(*) FROM entity_mentions GROUP BY entity")}
-    groups: dict[str, dict[str, Any]] = {}
+    out: list[dict[str, Any]] = []
+    skip = max(int(offset), 0)
+    after: tuple[int, str, str] | None = None
+    batch = 200 if limit else 2000
+    while limit is None or not limit or len(out) < limit:
+        page = conn.execute(
+            "SELECT actor, mentions, name_key FROM actor_board "
+            + ("WHERE (mentions < ?) OR (mentions = ? AND (name_key, actor) > (?, ?)) " if after else "")
+            + "ORDER BY mentions DESC, name_key, actor LIMIT ?",
+            [*((after[0], after[0], after[1], after[2]) if after else ()), batch],
+        ).fetchall()
+        if not page:
+            break
+        after = (page[-1][1], page[-1][2], page[-1][0])
+        for g in _actor_groups(conn, page):
+            if type and g["type"].lower() != type.lower():
+                continue
+            if kind and (g["kind"] or "").lower() != kind.lower():
+                continue
+            if skip:
+                skip -= 1
+                continue
+            out.append(g)
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+def _actor_groups(conn: sqlite3.Connection, page: Sequence[sqlite3.Row]) -> list[dict[str, Any]]:
+    """The actors of `page` (rows of actor_board, in order) with their names, kind, aliases,
+    mentions, reports and member entities."""
+    actors = [r["actor"] for r in page]
+    groups: dict[str, dict[str, Any]] = {
+        r["actor"]: {
+            "id": r["actor"],
+            "name": None,
+            "type": None,
+            "kind": None,
+            "aliases": {},
+            "mentions": r["mentions"],
+            "docs": set(),
+            "entities": 0,
+        }
+        for r in page
+    }
     for r in conn.execute(
-        "SELECT e.id, e.doc, e.name, e.type, e.kind, e.aliases, coalesce(a.actor, e.id) AS actor "
-        "FROM entities e LEFT JOIN actors a ON a.entity = e.id ORDER BY e.rowid"
+        f"SELECT e.id, e.doc, e.name, e.type, e.kind, e.aliases, a.actor FROM actors a JOIN entities e ON e.id = a.entity "
+        f"WHERE a.actor IN ({_marks(actors)}) ORDER BY e.rowid",
+        actors,
     ):
-        g = groups.setdefault(
-            r["actor"],
-            {
-                "id": r["actor"],
-                "name": r["name"],
-                "type": r["type"],
-                "kind": None,
-                "aliases": {},
-                "mentions": 0,
-                "docs": set(),
-                "entities": 0,
-            },
-        )
-        if r["id"] == r["actor"]:
+        g = groups[r["actor"]]
+        if g["name"] is None or r["id"] == r["actor"]:
             g["name"], g["type"] = r["name"], r["type"]
         g["kind"] = g["kind"] or r["kind"]
-        for alias in (r["name"], *json.loads(r["aliases"])):
-            g["aliases"][alias] = None
-        g["mentions"] += mentions.get(r["id"], 0)
+        g["aliases"][r["name"]] = None
+        if r["aliases"] != "[]":
+            g["aliases"].update(dict.fromkeys(json.loads(r["aliases"])))
         g["docs"].add(r["doc"])
         g["entities"] += 1
     out = []
     for g in groups.values():
-        if type and g["type"].lower() != type.lower():
-            continue
-        if kind and (g["kind"] or "").lower() != kind.lower():
+        if g["name"] is None:
             continue
         g["aliases"] = [a for a in g["aliases"] if a.lower() != g["name"].lower()]
         g["docs"] = len(g["docs"])
         out.append(g)
-    out.sort(key=lambda g: (-g["mentions"], g["name"].lower()))
     return out
 
 
@@ -504,17 +544,21 @@ def claim_detail(ledger: Ledger, ref: str) -> dict[str, Any]:
     }
 
 
-def list_figures(ledger: Ledger, *, category: str | None = None) -> list[dict[str, Any]]:
-    """Every figure with its source and origin, by category and date."""
+def list_figures(
+    ledger: Ledger, *, category: str | None = None, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Figures with their source and origin, by category and date; one page of `limit` from
+    `offset` when given (read in the order of an index)."""
     conn = ledger.conn
     where, args = ("WHERE f.category = ?", [category]) if category else ("", [])
+    page = f" LIMIT {int(limit) if limit else -1} OFFSET {max(int(offset), 0)}" if limit or offset else ""
     cache: dict[str, str] = {}
     out = []
     for r in conn.execute(
         "SELECT f.id, f.doc, f.text, f.value, f.low, f.high, f.qualifier, f.category, f.what, f.as_of, f.claim, "
         f"f.part_of, c.source_text AS source, o.origin, d.outlet FROM figures f JOIN documents d ON d.id = f.doc "
         f"LEFT JOIN claims c ON c.id = f.claim LEFT JOIN claim_origins o ON o.claim = f.claim {where} "
-        f"ORDER BY f.category, f.as_of, f.value",
+        f"ORDER BY f.category, f.as_of, f.value{page}",
         args,
     ):
         item = dict(r)
@@ -523,29 +567,102 @@ def list_figures(ledger: Ledger, *, category: str | None = None) -> list[dict[st
     return out
 
 
-def list_series(ledger: Ledger, *, category: str | None = None) -> list[dict[str, Any]]:
-    """Figure series with their points in date order and their flags."""
-    out = read_series(ledger.conn, category)
+def list_series(
+    ledger: Ledger, *, category: str | None = None, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Figure series with their points in date order and their flags; one page of `limit` from
+    `offset` when given, read a batch of series at a time in the order of their index."""
+    if not limit and not offset:
+        out = read_series(ledger.conn, category)
+    else:
+        out = _series_page(ledger.conn, category, limit, max(int(offset), 0))
     for item in out:
         item["values"] = " → ".join(f"{p['value']:g} ({p['as_of'] or '?'})" for p in item["points"])
+    return out
+
+
+def _series_page(conn: sqlite3.Connection, category: str | None, limit: int | None, skip: int) -> list[dict[str, Any]]:
+    """Series as `read_series` gives them (same order, same filter), one page at a time."""
+    from crosscheck.resolve.series import Point, falls, series_points
+
+    out: list[dict[str, Any]] = []
+    after: tuple[str, str, str] | None = None
+    while not limit or len(out) < limit:
+        where = ["s.category = ?"] if category else []
+        args: list[object] = [category] if category else []
+        if after:
+            where.append("(s.category, coalesce(s.source, ''), s.id) > (?, ?, ?)")
+            args.extend(after)
+        rows = conn.execute(
+            "SELECT * FROM series s"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY s.category, coalesce(s.source, ''), s.id LIMIT 200",
+            args,
+        ).fetchall()
+        if not rows:
+            break
+        after = (rows[-1]["category"], rows[-1]["source"] or "", rows[-1]["id"])
+        ids = [r["id"] for r in rows]
+        points: dict[str, list[Point]] = {}
+        for p in conn.execute(
+            f"SELECT series, figure, value, as_of FROM series_points WHERE series IN ({_marks(ids)})", ids
+        ):
+            points.setdefault(p[0], []).append(Point(p[1], p[2], p[3]))
+        for r in rows:
+            ordered = series_points(points.get(r["id"], []))
+            if len(ordered) < 2:
+                continue
+            if skip:
+                skip -= 1
+                continue
+            out.append(
+                {
+                    "id": r["id"],
+                    "category": r["category"],
+                    "what": r["what"],
+                    "place": r["place"],
+                    "source": r["source"],
+                    "points": [{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in ordered],
+                    "flags": falls(r["category"], ordered),
+                }
+            )
+            if limit and len(out) >= limit:
+                break
     return out
 
 
 # -- clusters ---------------------------------------------------------------------------------
 
 
-def list_clusters(
+CLUSTER_ORDERS = {
+    "size": "size DESC, id",
+    "origins": "n_origins DESC, size DESC, coalesce(last_published, '') DESC, id",
+    "recency": "coalesce(last_published, '') DESC, size DESC, id",
+}
+
+
+def _lower(text: object) -> str | None:
+    return text.lower() if isinstance(text, str) else None
+
+
+def cluster_rows(
     ledger: Ledger,
     *,
     status: str | None = None,
     entity: str | None = None,
     place: str | None = None,
+    outlet: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
     min_size: int = 1,
+    sort: str = "size",
     limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """Clusters, largest first, filtered by status, an entity or a place their claims mention."""
+    offset: int = 0,
+) -> list[sqlite3.Row]:
+    """Cluster rows filtered and ordered in SQL (`sort`: size, origins or recency, each an
+    index), one page of `limit` from `offset`: the ledger's size does not change the cost."""
     conn = ledger.conn
-    where: list[str] = ["size >= ?"]
+    where: list[str] = ["+size >= ?"]  # a filter: the ORDER BY picks the index
     args: list[object] = [min_size]
     if status:
         where.append("status = ?")
@@ -564,21 +681,51 @@ def list_clusters(
         claims = f"SELECT c.id FROM claims c WHERE {_claims_with('places', ids, docs)}"
         where.append(f"id IN (SELECT cluster FROM memberships WHERE claim IN ({claims}))")
         args.extend([*ids, *ids])
-    sql = f"SELECT * FROM clusters WHERE {' AND '.join(where)} ORDER BY size DESC, id"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    return [
-        {
-            "id": r["id"],
-            "status": r["status"],
-            "size": r["size"],
-            "proposition": r["proposition"],
-            "origins": json.loads(r["origins"]),
-            "refuted_by": json.loads(r["refuted_by"]),
-            "reason": r["reason"],
-        }
-        for r in conn.execute(sql, args)
-    ]
+    if outlet:
+        conn.create_function("crosscheck_lower", 1, _lower, deterministic=True)
+        where.append("EXISTS (SELECT 1 FROM json_each(outlets) j WHERE instr(crosscheck_lower(j.value), ?) > 0)")
+        args.append(outlet.lower())
+    if since:
+        where.append("coalesce(last_published, '') >= ?")
+        args.append(since)
+    if until:
+        where.append("coalesce(first_published, '9999') <= ?")
+        args.append(until + "\uffff")
+    sql = f"SELECT * FROM clusters WHERE {' AND '.join(where)} ORDER BY {CLUSTER_ORDERS[sort]}"
+    if limit or offset:
+        sql += f" LIMIT {int(limit) if limit else -1} OFFSET {max(int(offset), 0)}"
+    return conn.execute(sql, args).fetchall()
+
+
+def cluster_item(r: sqlite3.Row) -> dict[str, Any]:
+    """A cluster row as `list_clusters` gives it."""
+    return {
+        "id": r["id"],
+        "status": r["status"],
+        "size": r["size"],
+        "proposition": r["proposition"],
+        "origins": json.loads(r["origins"]),
+        "refuted_by": json.loads(r["refuted_by"]),
+        "reason": r["reason"],
+    }
+
+
+def list_clusters(
+    ledger: Ledger,
+    *,
+    status: str | None = None,
+    entity: str | None = None,
+    place: str | None = None,
+    min_size: int = 1,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Clusters, largest first, filtered by status, an entity or a place their claims mention;
+    one page of `limit` from `offset` when given."""
+    rows = cluster_rows(
+        ledger, status=status, entity=entity, place=place, min_size=min_size, limit=limit, offset=offset
+    )
+    return [cluster_item(r) for r in rows]
 
 
 def _cluster_rows(conn: sqlite3.Connection, cluster: str) -> list[sqlite3.Row]:

@@ -110,8 +110,8 @@ def _is_number(cell: str) -> bool:
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_csv_export_neutralises_each_prefix(prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(csv_export, "export_ledger", lambda ledger: _data(prefix))
-    csv_export.write_csv(None, tmp_path)  # type: ignore[arg-type]  # export_ledger is replaced
+    monkeypatch.setattr(csv_export, "iter_part", lambda ledger, table: iter(_data(prefix).get(table) or []))
+    csv_export.write_csv(None, tmp_path)  # type: ignore[arg-type]  # iter_part is replaced
     read = {t: _cells(_file(tmp_path / f"{t}.csv")) for t in ("documents", "places", "claims")}
     for rows in read.values():
         _no_formula(rows)
@@ -131,9 +131,9 @@ def test_csv_export_neutralises_each_prefix(prefix: str, tmp_path: Path, monkeyp
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_acled_export_neutralises_each_prefix(prefix: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(acled_export, "export_ledger", lambda ledger: _data(prefix))
+    monkeypatch.setattr(acled_export, "export_parts_lazy", lambda ledger: _data(prefix))
     out = io.StringIO()
-    acled_export.write_acled(None, out)  # type: ignore[arg-type]  # export_ledger is replaced
+    acled_export.write_acled(None, out)  # type: ignore[arg-type]  # export_parts_lazy is replaced
     rows = _cells(out.getvalue())
     assert len(rows) == 1
     _no_formula(rows)

@@ -35,7 +35,7 @@ from typing import Any, TextIO
 import yaml
 
 from crosscheck.export.csv import safe_cell
-from crosscheck.export.json import export_ledger
+from crosscheck.export.stream import export_parts_lazy
 from crosscheck.ledger import Ledger
 
 __all__ = ["COLUMNS", "AcledType", "acled_rows", "acled_type", "write_acled"]
@@ -217,7 +217,7 @@ def _actor_default(template: str | None, country: str) -> str:
 
 def acled_rows(data: Row) -> list[Row]:
     """ACLED-style rows (keys `COLUMNS`) for an export (`export_ledger`'s dict)."""
-    docs = {d["id"]: d for d in data.get("documents", [])}
+    docs = {d["id"]: {k: v for k, v in d.items() if k != "text"} for d in data.get("documents", [])}  # texts unused
     places = {p["id"]: p for p in data.get("places", [])}
     entities = {e["id"]: e for e in data.get("entities", [])}
     status = {k["id"]: k.get("status") for k in data.get("clusters", [])}
@@ -296,7 +296,7 @@ def _cells(row: Row) -> Row:
 
 def write_acled(ledger: Ledger, out: TextIO) -> str:
     """Write the ACLED-style table as CSV to `out`; returns a count for the user."""
-    data = export_ledger(ledger)
+    data = export_parts_lazy(ledger)
     rows = acled_rows(data)
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from crosscheck.export.json import export_ledger
+from crosscheck.export.stream import iter_part
 from crosscheck.ledger import Ledger
 
 __all__ = ["COLUMNS", "FORMULA_STARTS", "TABLES", "safe_cell", "safe_row", "table_rows", "write_csv"]
@@ -226,21 +226,25 @@ def _cell(value: Any) -> Any:
 
 def table_rows(data: Row, table: str) -> list[Row]:
     """The rows of one table of an export (`export_ledger`'s dict), flattened to its columns."""
+    return list(_rows(data.get(table) or [], table))
+
+
+def _rows(records: Iterable[Row], table: str) -> Iterator[Row]:
     columns = COLUMNS[table]
     flatten = _FLATTEN[table]
-    return [{col: _cell(flat.get(col)) for col in columns} for flat in map(flatten, data.get(table) or [])]
+    for flat in map(flatten, records):
+        yield {col: _cell(flat.get(col)) for col in columns}
 
 
 def write_csv(ledger: Ledger, folder: Path) -> list[Path]:
     """Write documents.csv, entities.csv, ... (one per table in `TABLES`) into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
-    data = export_ledger(ledger)
     written = []
     for table in TABLES:
         path = folder / f"{table}.csv"
         with path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=COLUMNS[table])
             writer.writeheader()
-            writer.writerows(map(safe_row, table_rows(data, table)))
+            writer.writerows(map(safe_row, _rows(iter_part(ledger, table), table)))  # a record at a time
         written.append(path)
     return written

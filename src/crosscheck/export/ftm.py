@@ -27,7 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, TextIO
 
-from crosscheck.export.json import export_ledger
+from crosscheck.export.stream import export_parts_lazy
 from crosscheck.ledger import Ledger
 
 __all__ = ["PUBLIC_KINDS", "export_ftm", "write_ftm"]
@@ -246,7 +246,7 @@ def _links(
 def write_ftm(ledger: Ledger, out: TextIO) -> str:
     """Write the FtM entities as JSON lines to `out`; returns a count for the user."""
     counts: dict[str, int] = defaultdict(int)
-    for entity in export_ftm(export_ledger(ledger)):
+    for entity in export_ftm(export_parts_lazy(ledger)):
         out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True))
         out.write("\n")
         counts[entity["schema"]] += 1

@@ -13,7 +13,7 @@ import json
 from collections import defaultdict
 from typing import Any, TextIO
 
-from crosscheck.export.json import export_ledger
+from crosscheck.export.stream import export_parts_lazy
 from crosscheck.ledger import Ledger
 
 __all__ = ["export_geojson", "write_geojson"]
@@ -87,7 +87,7 @@ def export_geojson(data: Row) -> Row:
 
 def write_geojson(ledger: Ledger, out: TextIO) -> str | None:
     """Write the places as GeoJSON to `out`; returns a note on unresolved places, if any."""
-    collection = export_geojson(export_ledger(ledger))
+    collection = export_geojson(export_parts_lazy(ledger))
     json.dump(collection, out, ensure_ascii=False, indent=1)
     out.write("\n")
     if collection["unresolved"]:

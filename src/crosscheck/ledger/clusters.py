@@ -172,7 +172,7 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None, l
     lookups = lookups or Lookups(conn)
     rows = conn.execute(
         "SELECT m.claim, m.stance, o.origin, o.kind AS origin_kind, c.doc, c.text, c.source_kind, c.source_text, "
-        "coalesce(o2.outlet, d.outlet) AS outlet, "
+        "coalesce(o2.outlet, d.outlet) AS outlet, d.outlet AS doc_outlet, d.published, "
         "c.certainty, c.polarity, substr(d.text, c.sentence_start + 1, c.sentence_stop - c.sentence_start) AS sentence, "
         f"{IN_HEADLINE} AS in_headline "
         "FROM memberships m JOIN claims c ON c.id = m.claim JOIN claim_origins o ON o.claim = m.claim "
@@ -198,9 +198,13 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None, l
     status = _user_status(conn, cluster, cluster_status(members))
     proposition = _proposition(rows)
     conn.execute(
-        "INSERT INTO clusters VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET proposition=excluded.proposition, "
+        "INSERT INTO clusters (id, proposition, status, reason, origins, refuted_by, size, updated_at, n_origins, "
+        "first_published, last_published, outlets, docs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET proposition=excluded.proposition, "
         "status=excluded.status, reason=excluded.reason, origins=excluded.origins, refuted_by=excluded.refuted_by, "
-        "size=excluded.size, updated_at=excluded.updated_at",
+        "size=excluded.size, updated_at=excluded.updated_at, n_origins=excluded.n_origins, "
+        "first_published=excluded.first_published, last_published=excluded.last_published, "
+        "outlets=excluded.outlets, docs=excluded.docs",
         (
             cluster,
             proposition,
@@ -210,6 +214,7 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None, l
             json.dumps(list(status.refuted_by), ensure_ascii=False),
             len(rows),
             _now(),
+            *_board_facts(rows, len(status.origins)),
         ),
     )
     previous = before[0] if before else None
@@ -218,6 +223,20 @@ def recompute_cluster(conn: sqlite3.Connection, cluster: str, doc: str | None, l
             "INSERT INTO changes (at, kind, subject, before, after, doc, reason) VALUES (?, 'status', ?, ?, ?, ?, ?)",
             (_now(), cluster, previous, status.status, doc, status.reason),
         )
+
+
+def _board_facts(rows: list[sqlite3.Row], n_origins: int) -> tuple[int, str | None, str | None, str, int]:
+    """What the cluster board sorts and filters by, stored so it pages by an index: the number
+    of origins, the first and last publication date, the outlets (sorted) and the reports."""
+    dates = [r["published"] for r in rows if r["published"] is not None]
+    outlets = sorted({r["doc_outlet"] for r in rows if r["doc_outlet"]})
+    return (
+        n_origins,
+        min(dates, default=None),
+        max(dates, default=None),
+        json.dumps(outlets, ensure_ascii=False),
+        len({r["doc"] for r in rows}),
+    )
 
 
 def _within_document(

@@ -325,3 +325,86 @@ MIGRATIONS.append(
         """,
     )
 )
+
+# The read side at a million claims (issue 12): the cluster board's sort keys and facts are
+# stored on each cluster (kept by `recompute_cluster`), so the board pages by an index; actors'
+# mention counts are kept by triggers in `actor_board`, so the entity list pages by an index.
+MIGRATIONS.append(
+    (
+        "0007_read_indexes",
+        """
+        ALTER TABLE clusters ADD COLUMN n_origins INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE clusters ADD COLUMN first_published TEXT;
+        ALTER TABLE clusters ADD COLUMN last_published TEXT;
+        ALTER TABLE clusters ADD COLUMN outlets TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE clusters ADD COLUMN docs INTEGER NOT NULL DEFAULT 0;
+        UPDATE clusters SET n_origins = json_array_length(origins),
+            first_published = (SELECT min(d.published) FROM memberships m JOIN claims c ON c.id = m.claim
+                JOIN documents d ON d.id = c.doc WHERE m.cluster = clusters.id),
+            last_published = (SELECT max(d.published) FROM memberships m JOIN claims c ON c.id = m.claim
+                JOIN documents d ON d.id = c.doc WHERE m.cluster = clusters.id),
+            outlets = (SELECT json_group_array(outlet) FROM (SELECT DISTINCT d.outlet FROM memberships m
+                JOIN claims c ON c.id = m.claim JOIN documents d ON d.id = c.doc
+                WHERE m.cluster = clusters.id AND d.outlet != '' ORDER BY d.outlet)),
+            docs = (SELECT count(DISTINCT c.doc) FROM memberships m JOIN claims c ON c.id = m.claim
+                WHERE m.cluster = clusters.id);
+        CREATE INDEX clusters_by_size ON clusters(size DESC, id);
+        CREATE INDEX clusters_status_size ON clusters(status, size DESC, id);
+        CREATE INDEX clusters_by_origins ON clusters(n_origins DESC, size DESC, coalesce(last_published, '') DESC, id);
+        CREATE INDEX clusters_status_origins
+            ON clusters(status, n_origins DESC, size DESC, coalesce(last_published, '') DESC, id);
+        CREATE INDEX clusters_by_recency ON clusters(coalesce(last_published, '') DESC, size DESC, id);
+        CREATE INDEX clusters_status_recency ON clusters(status, coalesce(last_published, '') DESC, size DESC, id);
+        CREATE INDEX figures_listing ON figures(category, as_of, value);
+        CREATE INDEX series_listing ON series(category, coalesce(source, ''), id);
+        CREATE INDEX memberships_cluster_claim ON memberships(cluster, claim);
+        CREATE TABLE actor_board (
+            actor TEXT PRIMARY KEY,
+            mentions INTEGER NOT NULL DEFAULT 0,
+            members INTEGER NOT NULL DEFAULT 0,
+            name_key TEXT NOT NULL DEFAULT ''
+        );
+        INSERT INTO actor_board (actor, mentions, members, name_key)
+            SELECT a.actor, sum((SELECT count(*) FROM entity_mentions m WHERE m.entity = a.entity)), count(*),
+                coalesce((SELECT lower(name) FROM entities WHERE id = a.actor), '')
+            FROM actors a GROUP BY a.actor;
+        CREATE INDEX actor_board_rank ON actor_board(mentions DESC, name_key, actor);
+        CREATE TRIGGER actor_board_replace BEFORE INSERT ON actors BEGIN
+            UPDATE actor_board SET members = members - 1,
+                mentions = mentions - (SELECT count(*) FROM entity_mentions WHERE entity = NEW.entity)
+            WHERE actor = (SELECT actor FROM actors WHERE entity = NEW.entity);
+            DELETE FROM actor_board WHERE actor = (SELECT actor FROM actors WHERE entity = NEW.entity) AND members <= 0;
+        END;
+        CREATE TRIGGER actor_board_ai AFTER INSERT ON actors BEGIN
+            INSERT INTO actor_board (actor, mentions, members, name_key)
+            VALUES (NEW.actor, (SELECT count(*) FROM entity_mentions WHERE entity = NEW.entity), 1,
+                coalesce((SELECT lower(name) FROM entities WHERE id = NEW.actor), ''))
+            ON CONFLICT(actor) DO UPDATE SET mentions = mentions + excluded.mentions, members = members + 1;
+        END;
+        CREATE TRIGGER actor_board_au AFTER UPDATE OF actor, entity ON actors BEGIN
+            UPDATE actor_board SET members = members - 1,
+                mentions = mentions - (SELECT count(*) FROM entity_mentions WHERE entity = OLD.entity)
+            WHERE actor = OLD.actor;
+            DELETE FROM actor_board WHERE actor = OLD.actor AND members <= 0;
+            INSERT INTO actor_board (actor, mentions, members, name_key)
+            VALUES (NEW.actor, (SELECT count(*) FROM entity_mentions WHERE entity = NEW.entity), 1,
+                coalesce((SELECT lower(name) FROM entities WHERE id = NEW.actor), ''))
+            ON CONFLICT(actor) DO UPDATE SET mentions = mentions + excluded.mentions, members = members + 1;
+        END;
+        CREATE TRIGGER actor_board_ad AFTER DELETE ON actors BEGIN
+            UPDATE actor_board SET members = members - 1,
+                mentions = mentions - (SELECT count(*) FROM entity_mentions WHERE entity = OLD.entity)
+            WHERE actor = OLD.actor;
+            DELETE FROM actor_board WHERE actor = OLD.actor AND members <= 0;
+        END;
+        CREATE TRIGGER actor_board_mention_ai AFTER INSERT ON entity_mentions BEGIN
+            UPDATE actor_board SET mentions = mentions + 1
+            WHERE actor = (SELECT actor FROM actors WHERE entity = NEW.entity);
+        END;
+        CREATE TRIGGER actor_board_mention_ad AFTER DELETE ON entity_mentions BEGIN
+            UPDATE actor_board SET mentions = mentions - 1
+            WHERE actor = (SELECT actor FROM actors WHERE entity = OLD.entity);
+        END;
+        """,
+    )
+)

@@ -21,6 +21,8 @@ Read = Annotated[Ledger, Depends(reader)]
 Write = Annotated[Ledger, Depends(writer)]
 Obj = dict[str, Any]
 Text = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=5000)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
 @router.get("/overview")
@@ -40,8 +42,9 @@ def clusters(
     until: Text = None,
     sort: Literal["origins", "recency"] = "origins",
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[Obj]:
-    """The clusters board: filter by status, entity, place, outlet, report dates; sort."""
+    """The clusters board: filter by status, entity, place, outlet, report dates; sort; page."""
     return data.board(
         ledger,
         status=status,
@@ -52,6 +55,7 @@ def clusters(
         until=until,
         sort=sort,
         limit=limit,
+        offset=offset,
     )
 
 
@@ -68,9 +72,9 @@ def cluster_origins(ledger: Read, cluster: str) -> Obj:
 
 
 @router.get("/entities")
-def entities(ledger: Read, type: Text = None, kind: Text = None) -> list[Obj]:
-    """Actors (entities merged across documents), most mentioned first."""
-    return queries.list_entities(ledger, type=type, kind=kind)
+def entities(ledger: Read, type: Text = None, kind: Text = None, limit: Limit = 500, offset: Offset = 0) -> list[Obj]:
+    """Actors (entities merged across documents), most mentioned first; one page."""
+    return queries.list_entities(ledger, type=type, kind=kind, limit=limit, offset=offset)
 
 
 @router.get("/entities/{entity}")
@@ -108,11 +112,11 @@ def claim(ledger: Read, claim: str) -> Obj:
 
 
 @router.get("/figures")
-def figures(ledger: Read, category: Text = None) -> Obj:
-    """Figure series (with flags) and every figure with its source."""
+def figures(ledger: Read, category: Text = None, limit: Limit = 500, offset: Offset = 0) -> Obj:
+    """Figure series (with flags) and figures with their source; one page of each."""
     return {
-        "series": queries.list_series(ledger, category=category),
-        "figures": queries.list_figures(ledger, category=category),
+        "series": queries.list_series(ledger, category=category, limit=limit, offset=offset),
+        "figures": queries.list_figures(ledger, category=category, limit=limit, offset=offset),
     }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from crosscheck.ledger import Ledger
 from crosscheck.ledger.stats import ledger_stats
-from crosscheck.queries import NotFound, list_clusters, origin_label
+from crosscheck.queries import NotFound, cluster_item, cluster_rows, origin_label
 
 __all__ = [
     "board",
@@ -74,45 +74,33 @@ def board(
     until: str | None = None,
     sort: str = "origins",
     limit: int = 200,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Clusters filtered by status, entity, place, outlet and the dates of their reports, sorted
-    by number of origins or by recency (the newest report in them)."""
-    rows = list_clusters(ledger, status=status or None, entity=entity or None, place=place or None)
-    if not rows:
-        return []
-    facts: dict[str, dict[str, Any]] = {}
-    ids = [r["id"] for r in rows]
-    conn = ledger.conn
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk : chunk + 500]
-        for r in conn.execute(
-            f"SELECT m.cluster, min(d.published) AS first, max(d.published) AS last, "
-            f"json_group_array(DISTINCT d.outlet) AS outlets, count(DISTINCT d.id) AS docs "
-            f"FROM memberships m JOIN claims c ON c.id = m.claim JOIN documents d ON d.id = c.doc "
-            f"WHERE m.cluster IN ({','.join('?' * len(part))}) GROUP BY m.cluster",
-            part,
-        ):
-            facts[r["cluster"]] = {
-                "first": r["first"],
-                "last": r["last"],
-                "outlets": [o for o in json.loads(r["outlets"]) if o],
-                "docs": r["docs"],
-            }
-    out = []
-    for r in rows:
-        f = facts.get(r["id"], {"first": None, "last": None, "outlets": [], "docs": 0})
-        if outlet and not any(outlet.lower() in o.lower() for o in f["outlets"]):
-            continue
-        if since and (f["last"] or "") < since:
-            continue
-        if until and (f["first"] or "9999") > until + "\uffff":
-            continue
-        out.append({**r, **f, "n_origins": len(r["origins"])})
-    if sort == "recency":
-        out.sort(key=lambda r: (r["last"] or "", r["size"]), reverse=True)
-    else:
-        out.sort(key=lambda r: (r["n_origins"], r["size"], r["last"] or ""), reverse=True)
-    return out[:limit]
+    by number of origins or by recency (the newest report in them); one page, read by an index."""
+    rows = cluster_rows(
+        ledger,
+        status=status or None,
+        entity=entity or None,
+        place=place or None,
+        outlet=outlet or None,
+        since=since or None,
+        until=until or None,
+        sort="recency" if sort == "recency" else "origins",
+        limit=limit,
+        offset=offset,
+    )
+    return [
+        {
+            **cluster_item(r),
+            "first": r["first_published"],
+            "last": r["last_published"],
+            "outlets": json.loads(r["outlets"]),
+            "docs": r["docs"],
+            "n_origins": r["n_origins"],
+        }
+        for r in rows
+    ]
 
 
 def document_view(ledger: Ledger, ref: str) -> dict[str, Any]:

@@ -91,7 +91,7 @@ def claim(request: Request, ledger: Read, claim: str) -> Response:
 
 @router.get("/entities")
 def entities(request: Request, ledger: Read, type: Text = None) -> Response:
-    return page(request, "entities.html", rows=queries.list_entities(ledger, type=type)[:500], type=type)
+    return page(request, "entities.html", rows=queries.list_entities(ledger, type=type, limit=500), type=type)
 
 
 @router.get("/entities/{entity}")
@@ -105,7 +105,7 @@ def entity(request: Request, ledger: Read, entity: str) -> Response:
 
 @router.get("/figures")
 def figures(request: Request, ledger: Read, category: Text = None) -> Response:
-    got = api.figures(ledger, category)
+    got = api.figures(ledger, category, limit=500)
     charts = {s["id"]: series_chart(s, i) for i, s in enumerate(got["series"])}
     return page(request, "figures.html", series=got["series"], figures=got["figures"], charts=charts, category=category)
 
