@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
+import whole_export as stored
 from crosscheck import queries
 from crosscheck.export.json import SCHEMA_ID, write_json
 from crosscheck.ledger import Ledger
 from crosscheck.ledger import corrections as fix
-from crosscheck.ledger import records as stored
 from crosscheck.records import Analysis, Claim, Document, EntityRecord, Figure, Source, Span, content_id
 from crosscheck.web import data
 

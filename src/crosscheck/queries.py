@@ -18,7 +18,7 @@ from crosscheck.errors import CrosscheckError
 from crosscheck.ledger import Ledger
 from crosscheck.ledger.clusters import IN_HEADLINE
 from crosscheck.ledger.records import place_fields, place_key
-from crosscheck.ledger.series import read_series
+from crosscheck.ledger.series import read_series, series_record
 
 __all__ = [
     "BadValue",
@@ -583,7 +583,7 @@ def list_series(
 
 def _series_page(conn: sqlite3.Connection, category: str | None, limit: int | None, skip: int) -> list[dict[str, Any]]:
     """Series as `read_series` gives them (same order, same filter), one page at a time."""
-    from crosscheck.resolve.series import Point, falls, series_points
+    from crosscheck.resolve.series import Point
 
     out: list[dict[str, Any]] = []
     after: tuple[str, str, str] | None = None
@@ -609,23 +609,13 @@ def _series_page(conn: sqlite3.Connection, category: str | None, limit: int | No
         ):
             points.setdefault(p[0], []).append(Point(p[1], p[2], p[3]))
         for r in rows:
-            ordered = series_points(points.get(r["id"], []))
-            if len(ordered) < 2:
+            record = series_record(r, points.get(r["id"], []))
+            if record is None:
                 continue
             if skip:
                 skip -= 1
                 continue
-            out.append(
-                {
-                    "id": r["id"],
-                    "category": r["category"],
-                    "what": r["what"],
-                    "place": r["place"],
-                    "source": r["source"],
-                    "points": [{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in ordered],
-                    "flags": falls(r["category"], ordered),
-                }
-            )
+            out.append(record)
             if limit and len(out) >= limit:
                 break
     return out

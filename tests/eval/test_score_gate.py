@@ -40,14 +40,18 @@ GATES = {
     "strike-2034": _gate(STORIES / "strike-2034", 0.94, 0.50),
     "quake-2035": _gate(STORIES / "quake-2035", 0.94, 0.50),
     # written and annotated before their first run (EVALUATION.md, "Unseen stories, first runs"):
-    # floors a little below that first run, so they guard against regressions only
-    "blast-2036": _gate(STORIES / "blast-2036", 0.67, 0.0),
-    "border-2037": _gate(STORIES / "border-2037", 0.69, 0.0),
+    # floors a little below their latest run (floors only go up), so they guard against regressions only
+    "blast-2036": _gate(STORIES / "blast-2036", 0.75, 0.0),
+    "border-2037": _gate(STORIES / "border-2037", 0.72, 0.0),
     "riot-2038": _gate(STORIES / "riot-2038", 0.73, 0.0),
     # the three written at the same time and first run after the verdicts rebuild
-    "ferry-2039": _gate(STORIES / "ferry-2039", 0.60, 0.0),
-    "militia-2040": _gate(STORIES / "militia-2040", 0.66, 0.0),
-    "depot-2041": _gate(STORIES / "depot-2041", 0.70, 0.0),
+    "ferry-2039": _gate(STORIES / "ferry-2039", 0.74, 0.0),
+    "militia-2040": _gate(STORIES / "militia-2040", 0.71, 0.0),
+    "depot-2041": _gate(STORIES / "depot-2041", 0.84, 0.0),
+    # written and annotated before the reading work of issue 11, first run after it (EVALUATION.md)
+    "magat-2042": _gate(STORIES / "magat-2042", 0.71, 0.0),
+    "nara-2043": _gate(STORIES / "nara-2043", 0.66, 0.0),
+    "trujillo-2044": _gate(STORIES / "trujillo-2044", 0.70, 0.0),
 }
 
 

@@ -15,7 +15,9 @@ from typing import Any
 
 from crosscheck.ledger import Ledger
 from crosscheck.ledger.records import PARTS
-from crosscheck.resolve.series import Point, falls, series_points
+from crosscheck.ledger.series import series_record
+from crosscheck.nlp.timex import is_background, story_window
+from crosscheck.resolve.series import Point
 
 __all__ = ["ALL_PARTS", "Part", "export_parts_lazy", "iter_part"]
 
@@ -194,6 +196,7 @@ class _DocMaps:
 def _claims(conn: sqlite3.Connection) -> Iterator[Row]:
     maps = _DocMaps(conn)
     names: dict[str, str | None] = {}
+    window = story_window(r[0] for r in conn.execute("SELECT published FROM documents"))
     for (doc,) in conn.execute("SELECT id FROM documents ORDER BY id"):
         claims = conn.execute(
             "SELECT c.*, m.cluster, m.stance, o.origin FROM claims c LEFT JOIN memberships m ON m.claim = c.id "
@@ -205,10 +208,17 @@ def _claims(conn: sqlite3.Connection) -> Iterator[Row]:
         text = conn.execute("SELECT text FROM documents WHERE id = ?", (doc,)).fetchone()[0]
         maps.load(doc)
         for r in claims:
-            yield _claim(conn, r, text, maps, names)
+            yield _claim(conn, r, text, maps, names, window)
 
 
-def _claim(conn: sqlite3.Connection, r: sqlite3.Row, text: str, maps: _DocMaps, names: dict[str, str | None]) -> Row:
+def _claim(
+    conn: sqlite3.Connection,
+    r: sqlite3.Row,
+    text: str,
+    maps: _DocMaps,
+    names: dict[str, str | None],
+    window: tuple[str, str] | None,
+) -> Row:
     doc = r["doc"]
     via = []
     for v in json.loads(r["via"]):
@@ -223,6 +233,8 @@ def _claim(conn: sqlite3.Connection, r: sqlite3.Row, text: str, maps: _DocMaps, 
             "end": r["when_end"],
             "precision": r["when_precision"],
             "text": r["when_text"],
+            # outside the story's window (the brief's background list, not its timeline)
+            "background": is_background(r["when_start"], window),
         }
     source: Row = {
         "text": r["source_text"],
@@ -330,15 +342,6 @@ def _series(conn: sqlite3.Connection) -> Iterator[Row]:
                 "SELECT figure, value, as_of FROM series_points WHERE series = ? ORDER BY rowid", (r["id"],)
             )
         ]
-        ordered = series_points(points)
-        if len(ordered) < 2:
-            continue
-        yield {
-            "id": r["id"],
-            "category": r["category"],
-            "what": r["what"],
-            "place": r["place"],
-            "source": r["source"],
-            "points": [{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in ordered],
-            "flags": falls(r["category"], ordered),
-        }
+        record = series_record(r, points)
+        if record is not None:
+            yield record

@@ -94,8 +94,13 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
     affected = [
         r[0]
         for r in conn.execute(
-            "SELECT DISTINCT m.cluster FROM claim_origins o JOIN memberships m ON m.claim = o.claim WHERE o.origin = ?",
-            (f"actor:{gone}",),
+            "SELECT DISTINCT m.cluster FROM claim_origins o JOIN memberships m ON m.claim = o.claim WHERE o.origin = ? "
+            # a person who speaks for `gone` counts as that body (clusters._body_of), so its
+            # clusters show the body's name and are judged again too
+            "UNION SELECT m.cluster FROM relations r JOIN actors b ON b.entity = r.object AND b.actor = ? "
+            "JOIN actors p ON p.entity = r.subject JOIN claim_origins o ON o.origin = 'actor:' || p.actor "
+            "JOIN memberships m ON m.claim = o.claim WHERE r.predicate IN ('member_of', 'leader_of', 'spokesperson_of')",
+            (f"actor:{gone}", gone),
         )
     ]
     pairs = pairs_to_rescore(conn, keep, gone)

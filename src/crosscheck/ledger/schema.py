@@ -333,6 +333,7 @@ MIGRATIONS.append(
     (
         "0007_read_indexes",
         """
+        CREATE INDEX relations_object ON relations(object);  -- who speaks for an actor, on actor merges
         ALTER TABLE clusters ADD COLUMN n_origins INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE clusters ADD COLUMN first_published TEXT;
         ALTER TABLE clusters ADD COLUMN last_published TEXT;

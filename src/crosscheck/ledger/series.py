@@ -16,7 +16,7 @@ from typing import Any
 from crosscheck.records import content_id
 from crosscheck.resolve.series import Point, counted_key, falls, series_points
 
-__all__ = ["NO_SERIES", "add_document_points", "read_series", "rebuild_series"]
+__all__ = ["NO_SERIES", "add_document_points", "read_series", "rebuild_series", "series_record"]
 
 NO_SERIES = ("other", "money", "duration")
 
@@ -102,18 +102,24 @@ def read_series(conn: sqlite3.Connection, category: str | None = None) -> list[d
         points.setdefault(r[0], []).append(Point(r[1], r[2], r[3]))
     out = []
     for r in conn.execute(f"SELECT * FROM series s {where} ORDER BY category, source, id", args):
-        ordered = series_points(points.get(r["id"], []))
-        if len(ordered) < 2:
-            continue
-        out.append(
-            {
-                "id": r["id"],
-                "category": r["category"],
-                "what": r["what"],
-                "place": r["place"],
-                "source": r["source"],
-                "points": [{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in ordered],
-                "flags": falls(r["category"], ordered),
-            }
-        )
+        record = series_record(r, points.get(r["id"], []))
+        if record is not None:
+            out.append(record)
     return out
+
+
+def series_record(row: sqlite3.Row, points: list[Point]) -> dict[str, Any] | None:
+    """A series as the export and the listings give it: its points de-duplicated in date order
+    and its flags; None when it has fewer than two distinct points."""
+    ordered = series_points(points)
+    if len(ordered) < 2:
+        return None
+    return {
+        "id": row["id"],
+        "category": row["category"],
+        "what": row["what"],
+        "place": row["place"],
+        "source": row["source"],
+        "points": [{"value": p.value, "as_of": p.as_of, "figure": p.figure} for p in ordered],
+        "flags": falls(row["category"], ordered),
+    }

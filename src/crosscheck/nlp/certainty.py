@@ -14,6 +14,7 @@ found. Word lists and patterns live in `data/hedges.yaml`.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -122,27 +123,23 @@ def _roots(span: Span) -> list[Token]:
 
 def _main_clause(span: Span) -> list[Token]:
     """Tokens of the content that belong to the clause of its main predicate(s)."""
-    lo, hi = span.start, span.end
-    out: list[Token] = []
-    stack = _roots(span)
-    while stack:
-        tok = stack.pop()
-        out.append(tok)
-        for child in tok.children:
-            if lo <= child.i < hi and child.dep_ not in _CLAUSE_BREAK:
-                stack.append(child)
-    return out
+    return _below_roots(span, _CLAUSE_BREAK)
 
 
 def _scope(span: Span) -> list[Token]:
     """Tokens of the content a hedge word can sit in: all but relative clauses and appositions."""
+    return _below_roots(span, _DESCRIBES)
+
+
+def _below_roots(span: Span, stop: Collection[str]) -> list[Token]:
+    """The content's roots and the tokens under them, not descending through `stop` relations."""
     lo, hi = span.start, span.end
     out: list[Token] = []
     stack = _roots(span)
     while stack:
         tok = stack.pop()
         out.append(tok)
-        stack.extend(c for c in tok.children if lo <= c.i < hi and c.dep_ not in _DESCRIBES)
+        stack.extend(c for c in tok.children if lo <= c.i < hi and c.dep_ not in stop)
     return out
 
 
