@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from crosscheck.ledger.clusters import Lookups, recompute_cluster
 from crosscheck.ledger.features import _features_of
@@ -160,25 +161,41 @@ def _neighbourhood(conn: sqlite3.Connection, seeds: Iterable[str]) -> set[str]:
     return seen
 
 
-def _user_constraints(conn: sqlite3.Connection, hood: set[str]) -> tuple[list[list[str]], list[tuple[str, str]]]:
-    """The user's cluster merges (claims kept together) and splits (claims kept apart)."""
-    together: list[list[str]] = []
-    apart: list[tuple[str, str]] = []
-    for decision, features in conn.execute(
-        "SELECT decision, features FROM judgements WHERE kind='cluster' AND author='user' AND undone=0 ORDER BY id"
+@dataclass(frozen=True)
+class _UserCut:
+    """A standing user merge (`merge`) or split of claims, and the cluster id they were put in."""
+
+    merge: bool
+    claims: tuple[str, ...]
+    into: str
+    apart_from: str | None  # a split's claims stay apart from this claim
+
+
+def _user_cuts(conn: sqlite3.Connection) -> list[_UserCut]:
+    """The user's standing cluster merges and splits, oldest first."""
+    out = []
+    for a, decision, features in conn.execute(
+        "SELECT a, decision, features FROM judgements WHERE kind='cluster' AND author='user' AND undone=0 ORDER BY id"
     ):
         f = json.loads(features)
         if decision == "same":
-            group = [c for c in [f.get("claim_a"), *f.get("kept", []), *f.get("moved", [])] if c in hood]
-            if len(group) > 1:
-                together.append(group)
+            merged = [c for c in [f.get("claim_a"), *f.get("kept", []), *f.get("moved", [])] if c is not None]
+            out.append(_UserCut(True, tuple(merged), str(a), None))
         else:
-            split = [c for c in f.get("claims", []) if c in hood]
-            rest = f.get("with")
-            if rest in hood:
-                apart += [(c, rest) for c in split]
-            if len(split) > 1:
-                together.append(split)
+            out.append(_UserCut(False, tuple(f.get("claims", [])), str(f.get("into")), f.get("with")))
+    return out
+
+
+def _user_constraints(conn: sqlite3.Connection, hood: set[str]) -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """The user's cluster merges and splits as claims kept together and pairs kept apart."""
+    together: list[list[str]] = []
+    apart: list[tuple[str, str]] = []
+    for cut in _user_cuts(conn):
+        group = [c for c in cut.claims if c in hood]
+        if cut.apart_from in hood:
+            apart += [(c, cut.apart_from) for c in group]
+        if len(group) > 1:
+            together.append(group)
     return together, apart
 
 
@@ -309,17 +326,7 @@ def _write(
 def _user_ids(conn: sqlite3.Connection) -> list[tuple[set[str], str]]:
     """The claims of each standing user split or merge and the id of the cluster the user put
     them in (newest first): a cluster holding them keeps that id."""
-    out = []
-    for a, decision, features in conn.execute(
-        "SELECT a, decision, features FROM judgements WHERE kind='cluster' AND author='user' AND undone=0 "
-        "ORDER BY id DESC"
-    ):
-        f = json.loads(features)
-        if decision == "same":
-            out.append(({f.get("claim_a"), *f.get("kept", []), *f.get("moved", [])} - {None}, str(a)))
-        else:
-            out.append((set(f.get("claims", [])), str(f.get("into"))))
-    return out
+    return [(set(cut.claims), cut.into) for cut in reversed(_user_cuts(conn))]
 
 
 def _claims(conn: sqlite3.Connection, ids: list[str]) -> list[sqlite3.Row]:

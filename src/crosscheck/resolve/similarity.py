@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from math import fsum
 
 import numpy as np
 import numpy.typing as npt
@@ -62,7 +63,7 @@ class ClaimFeatures:
         if self._profile is None:
             keys = _comparison_keys(self.terms, self.actors, self.places)
             weights = {k: _cached_weight(k) for k in keys}
-            object.__setattr__(self, "_profile", (weights, sum(weights.values()), len(self.terms)))
+            object.__setattr__(self, "_profile", (weights, fsum(weights.values()), len(self.terms)))
         assert self._profile is not None
         return self._profile
 
@@ -132,8 +133,9 @@ def _profiled_overlap(a: _Profile, b: _Profile) -> float:
     if not wa or not wb:
         return 0.0
     small, large = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    shared = sum(w for k, w in small.items() if k in large)
-    union = total_a + total_b - shared
+    # exactly rounded sums: a pair scores the same to the last bit whichever claim came first
+    shared = fsum(w for k, w in small.items() if k in large)
+    union = fsum((total_a, total_b, -shared))
     smaller = min(total_a, total_b)
     if min(terms_a, terms_b) < MIN_CONTAINED:
         return shared / union if union else 0.0
@@ -149,9 +151,9 @@ def _weighted_overlap(a: set[str], b: set[str], weight: Weight) -> float:
     a short claim fully inside a longer one about the same thing still scores well."""
     if not a or not b:
         return 0.0
-    shared = sum(weight(k) for k in a & b)
-    union = sum(weight(k) for k in a | b)
-    smaller = min(sum(weight(k) for k in a), sum(weight(k) for k in b))
+    shared = fsum(weight(k) for k in a & b)
+    union = fsum(weight(k) for k in a | b)
+    smaller = min(fsum(weight(k) for k in a), fsum(weight(k) for k in b))
     if min(_terms(a), _terms(b)) < MIN_CONTAINED:
         return shared / union if union else 0.0
     return 0.75 * shared / union + 0.25 * shared / smaller if union and smaller else 0.0

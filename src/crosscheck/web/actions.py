@@ -13,7 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from crosscheck.ledger import Ledger
 from crosscheck.ledger import corrections as fix
-from crosscheck.web.jobs import META_FIELDS, BadUpload, upload_name
+from crosscheck.web.jobs import META_FIELDS, refusals_as_http, upload_name
 from crosscheck.web.security import URL_ONLY, fetchable_url
 
 __all__ = ["router"]
@@ -67,7 +67,7 @@ async def add(request: Request) -> Response:
     text = form.get("text")
     if url and fetchable_url(url) is None:  # never a path, `-` or file: on this server
         raise HTTPException(400, URL_ONLY)
-    try:
+    with refusals_as_http():
         if isinstance(upload, UploadFile) and upload.filename:
             name = upload_name(upload.filename)
             body = await upload.read(cap + 1)
@@ -82,10 +82,6 @@ async def add(request: Request) -> Response:
             job = runner.submit_text(text, meta)
         else:
             raise HTTPException(422, "choose a file, paste text, or give a URL")
-    except BadUpload as exc:
-        raise HTTPException(exc.status, str(exc)) from None
-    except RuntimeError as exc:  # the runner is shutting down
-        raise HTTPException(503, str(exc)) from None
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 

@@ -12,7 +12,7 @@ from crosscheck.ledger import Ledger
 from crosscheck.ledger import corrections as fix
 from crosscheck.web import data
 from crosscheck.web.app import reader, writer
-from crosscheck.web.jobs import BadUpload
+from crosscheck.web.jobs import refusals_as_http
 
 __all__ = ["router"]
 
@@ -191,17 +191,13 @@ def add(request: Request, body: AddRequest) -> Obj:
     """Queue a report for adding; poll `/api/jobs/{id}` for progress."""
     runner = request.app.state.jobs
     meta = {k: v for k, v in body.model_dump().items() if k not in ("text", "url") and v}
-    try:
+    with refusals_as_http():
         if body.url is not None and body.url.strip():
             job = runner.submit_url(body.url, meta)  # refuses anything but an absolute http(s) URL
         elif body.text and body.text.strip():
             job = runner.submit_text(body.text, meta)
         else:
             raise HTTPException(422, "give text or a url")
-    except BadUpload as exc:
-        raise HTTPException(exc.status, str(exc)) from None
-    except RuntimeError as exc:  # the runner is shutting down
-        raise HTTPException(503, str(exc)) from None
     return job.as_dict()  # type: ignore[no-any-return]
 
 

@@ -15,17 +15,21 @@ import shutil
 import tempfile
 import threading
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from fastapi import HTTPException
+
 from crosscheck.ingest import FEED, HTML, JSONL, MARKDOWN, TEXT, IngestOptions
 from crosscheck.ledger import AddResult, Ledger
 from crosscheck.web.security import URL_ONLY, fetchable_url
 
-__all__ = ["READABLE", "BadUpload", "Job", "JobRunner", "upload_name"]
+__all__ = ["READABLE", "BadUpload", "Job", "JobRunner", "refusals_as_http", "upload_name"]
 
 READABLE = TEXT | MARKDOWN | HTML | FEED | JSONL
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -39,6 +43,18 @@ class BadUpload(ValueError):
     def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
+
+
+@contextmanager
+def refusals_as_http() -> Iterator[None]:
+    """Both add routes' answer to what the runner refuses: the upload's own status, or 503
+    while the runner shuts down."""
+    try:
+        yield
+    except BadUpload as exc:
+        raise HTTPException(exc.status, str(exc)) from None
+    except RuntimeError as exc:  # the runner is shutting down
+        raise HTTPException(503, str(exc)) from None
 
 
 def upload_name(name: str | None) -> str:
