@@ -362,3 +362,33 @@ def test_json_export_memory_is_flat(tmp_path: Path) -> None:
             sink.close()
     assert total > 4_000_000
     assert peak < total / 10, (peak, total)
+
+
+def test_figures_page_draws_one_page_of_series(ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The figures page draws a page of series charts and a page of figures, with a next-page
+    link while more remain; the pages together hold every series once."""
+    from fastapi.testclient import TestClient
+
+    from crosscheck.web import pages
+    from crosscheck.web.app import create_app
+
+    monkeypatch.setattr(pages, "SERIES_PER_PAGE", 1)
+    monkeypatch.setattr(pages, "FIGURES_PER_PAGE", 3)
+    every = [s["id"] for s in queries.list_series(ledger)]
+    assert len(every) >= 2
+    app = create_app(Path(ledger.path))
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        seen = []
+        for n in range(1, len(every) + 1):
+            got = client.get(f"/figures?page={n}")
+            assert got.status_code == 200
+            assert got.text.count('<section class="box">') == 1
+            assert got.text.count("<tr><td>") <= 3
+            if n < len(every):
+                assert "next page" in got.text
+            seen.append(got.text)
+        last = client.get(f"/figures?page={len(every) + 1000}")
+        assert '<section class="box">' not in last.text
+        assert "next page" not in last.text
+        assert client.get("/figures?page=0").status_code == 422
+    assert len(seen) == len(every)

@@ -21,6 +21,10 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Read = Annotated[Ledger, Depends(reader)]
 Text = Annotated[str | None, Query(max_length=200)]
+# The figures page draws each series as a chart (vl-convert, tens of ms each), so it pages:
+# a screenful of charts, and the figures table a few screens long.
+SERIES_PER_PAGE = 12
+FIGURES_PER_PAGE = 200
 
 
 def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
@@ -104,10 +108,32 @@ def entity(request: Request, ledger: Read, entity: str) -> Response:
 
 
 @router.get("/figures")
-def figures(request: Request, ledger: Read, category: Text = None) -> Response:
-    got = api.figures(ledger, category, limit=500)
-    charts = {s["id"]: series_chart(s, i) for i, s in enumerate(got["series"])}
-    return page(request, "figures.html", series=got["series"], figures=got["figures"], charts=charts, category=category)
+def figures(
+    request: Request,
+    ledger: Read,
+    category: Text = None,
+    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    """One page of series, each drawn as a chart, and of figures; "next page" while more remain."""
+    series = queries.list_series(
+        ledger, category=category, limit=SERIES_PER_PAGE + 1, offset=(page_no - 1) * SERIES_PER_PAGE
+    )
+    rows = queries.list_figures(
+        ledger, category=category, limit=FIGURES_PER_PAGE + 1, offset=(page_no - 1) * FIGURES_PER_PAGE
+    )
+    more = len(series) > SERIES_PER_PAGE or len(rows) > FIGURES_PER_PAGE
+    series, rows = series[:SERIES_PER_PAGE], rows[:FIGURES_PER_PAGE]
+    charts = {s["id"]: series_chart(s, i) for i, s in enumerate(series)}
+    return page(
+        request,
+        "figures.html",
+        series=series,
+        figures=rows,
+        charts=charts,
+        category=category,
+        page_no=page_no,
+        more=more,
+    )
 
 
 @router.get("/places")
