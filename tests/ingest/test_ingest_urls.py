@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from crosscheck.errors import FetchError
-from crosscheck.ingest.urls import check_address, check_url, fetch
+from crosscheck.ingest.urls import _is_ip, check_address, check_url, fetch
 from helpers import LoopbackTransport
 
 PUBLIC_V4 = "93.184.215.14"
@@ -231,16 +231,6 @@ class FakeNetwork:
             return real(("127.0.0.1", port), *args, **kwargs)
 
         monkeypatch.setattr(socket, "create_connection", create_connection)
-
-
-def _is_ip(host: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 class RecordingServer:

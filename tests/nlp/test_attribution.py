@@ -6,6 +6,8 @@ import pytest
 
 spacy = pytest.importorskip("spacy")
 
+from nlp_helpers import claim_at as at  # noqa: E402
+
 from crosscheck.nlp.attribution import ClaimMention, extract_claims, resolved_source_text  # noqa: E402
 
 
@@ -19,14 +21,6 @@ def nlp():  # type: ignore[no-untyped-def]
 
 def claims(nlp, text: str, outlet: str | None = None) -> list[ClaimMention]:  # type: ignore[no-untyped-def]
     return extract_claims(nlp(text), outlet=outlet)
-
-
-def at(cs: list[ClaimMention], text: str, needle: str) -> ClaimMention:
-    """The claim whose sentence holds `needle`."""
-    i = text.index(needle)
-    hits = [c for c in cs if c.sentence_start <= i < c.sentence_end]
-    assert hits, f"no claim at {needle!r}"
-    return hits[0]
 
 
 def content(c: ClaimMention, text: str) -> str:

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from nlp_helpers import spans
 
 from crosscheck.nlp.geocode import demonym_country, feature_hint, resolve_places
-
-
-def spans(text: str, *names: str) -> list[tuple[int, int]]:
-    out = []
-    for name in names:
-        m = re.search(re.escape(name), text)
-        assert m is not None, name
-        out.append((m.start(), m.end()))
-    return out
 
 
 def test_geocode_feature_hint_list_of_provinces() -> None:

