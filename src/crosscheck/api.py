@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 __all__ = ["AddSummary", "add_sources", "reanalyse"]
 
 Event = Callable[[str, object], None]
-BATCH = 32
 
 
 @dataclass(slots=True)
@@ -158,23 +157,18 @@ def reanalyse(
     ledger: Ledger, *, only_stale: bool = False, watchlist: str | None = None, on_event: Event | None = None
 ) -> int:
     """Re-run the analysis over stored documents (after an upgrade); returns how many."""
-    from crosscheck.analyse import analyse_documents
     from crosscheck.nlp.pipeline import ANALYSER_VERSION
+    from crosscheck.parallel import InProcess
 
     emit = on_event or (lambda kind, payload: None)
     stale = ledger.documents_to_analyse(ANALYSER_VERSION if only_stale else None)
     done = 0
-    for start in range(0, len(stale), BATCH):
-        results = analyse_documents(
-            stale[start : start + BATCH],
-            watchlist=watchlist,
-            on_part=lambda d, n, total: emit("part", (d, n, total)),
-        )
-        for document, analysis in results:
-            if isinstance(analysis, Exception):
-                emit("error", f"{document.origin}: {_analysis_failed(analysis)}; its records are unchanged")
-                continue
-            ledger.replace_analysis(analysis)
-            done += 1
-            emit("document", document.id)
+    results = InProcess(watchlist)(stale, on_part=lambda d, n, total: emit("part", (d, n, total)))
+    for document, analysis, _ in results:
+        if isinstance(analysis, Exception):
+            emit("error", f"{document.origin}: {_analysis_failed(analysis)}; its records are unchanged")
+            continue
+        ledger.replace_analysis(analysis)
+        done += 1
+        emit("document", document.id)
     return done

@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 Result = tuple[Document, Analysis | Exception, int]
-BATCH = 32  # documents per batch in this process (as `api.BATCH`)
+BATCH = 32  # documents per batch analysed in this process
 CHUNK = 4  # documents per task sent to a worker: enough for nlp.pipe, small for an even spread
 IN_FLIGHT = 2  # tasks queued per worker beyond the one it runs
 DASK_TIMEOUT = 20.0  # seconds to reach the scheduler
