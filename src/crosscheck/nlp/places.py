@@ -47,6 +47,9 @@ NOT_PLACE_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "
 # Gazetteer prominence a name needs when only a preposition says "place": a populated place of
 # at least this many people (GeoNames population), or an area (country, province, region).
 MIN_POP_LOCATIVE = 5_000  # the floor the resolver keeps non-exact candidates at, too
+# For a name the model tagged as a person or organisation after "to"/"from": a hand-chosen,
+# stricter bound with no general source yet (the geoparsing sets were checked as a whole, not
+# split for it; EVALUATION.md, places).
 MIN_POP_DIRECTION = 20_000
 AREAS = {"country", "continent", "admin1", "admin2", "region"}
 _BEFORE = re.compile(r"[^\W\d_]+|\S")
