@@ -1,7 +1,9 @@
-"""Test helpers: CLI results, a loopback-only HTTP server and transport, ledger peeks."""
+"""Test helpers: CLI results, a loopback-only HTTP server and transport, ledger peeks, and a
+small hand-written report of three claims by one body."""
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import sqlite3
 import threading
@@ -10,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from crosscheck.records import Analysis, Claim, Document, EntityRecord, Source, Span, content_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +107,42 @@ def ledger_rows(path: Path, sql: str = "SELECT origin FROM documents ORDER BY ro
         return [row[0] for row in conn.execute(sql)]
     finally:
         conn.close()
+
+
+# Hand-written sentences: one body and what it says, in reports of different days.
+SENTENCES = [
+    "{name} said the harbour bridge was closed after the storm damaged its northern span",
+    "{name} said the harbour bridge stayed closed while engineers inspected the northern span",
+    "{name} said engineers found cracks in the northern span of the harbour bridge",
+]
+
+
+def harbour_report(i: int, name: str, published: str) -> tuple[Document, Analysis]:
+    """A report of three claims made by the body `name` (an entity of the report)."""
+    sentences = [s.format(name=name) for s in SENTENCES]
+    text = "\n".join(sentences) + f"\nReport {i}.\n"
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    doc = f"d{sha[:15]}"
+    document = Document(id=doc, sha256=sha, text=text, origin=f"t/{i}", outlet=f"Outlet {i}", published=published)
+    entity = content_id("e", doc, "ORG", name)
+    mentions, claims, pos = [], [], 0
+    for sentence in sentences:
+        mentions.append(Span(doc=doc, start=pos, end=pos + len(name), text=name))
+        body_start = pos + len(name) + len(" said ")
+        body = sentence[len(name) + len(" said ") :]
+        source = Source(text=name, kind="named", entity=entity, span=mentions[-1])
+        claims.append(
+            Claim(
+                id=content_id("c", doc, body_start),
+                doc=doc,
+                span=Span(doc=doc, start=body_start, end=body_start + len(body), text=body),
+                sentence=Span(doc=doc, start=pos, end=pos + len(sentence), text=sentence),
+                source=source,
+                cue="said",
+                entities=(entity,),
+                terms=tuple(dict.fromkeys(w for w in body.split() if len(w) > 3)),
+            )
+        )
+        pos += len(sentence) + 1
+    record = EntityRecord(id=entity, doc=doc, name=name, type="ORG", mentions=tuple(mentions))
+    return document, Analysis(doc=doc, version="t", entities=(record,), claims=tuple(claims))

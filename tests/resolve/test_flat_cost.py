@@ -4,7 +4,6 @@ equals the general one."""
 
 from __future__ import annotations
 
-import hashlib
 from math import fsum
 from pathlib import Path
 
@@ -14,46 +13,8 @@ from crosscheck.ledger import Ledger, regroup
 from crosscheck.ledger.features import _features_of
 from crosscheck.ledger.regroup import _claims
 from crosscheck.ledger.rename import _changes
-from crosscheck.records import Analysis, Claim, Document, EntityRecord, Source, Span, content_id
 from crosscheck.resolve.similarity import ClaimFeatures, _profiled_overlap, general_weight, similarity
-
-# Hand-written sentences: one body and what it says, in reports of different days.
-SENTENCES = [
-    "{name} said the harbour bridge was closed after the storm damaged its northern span",
-    "{name} said the harbour bridge stayed closed while engineers inspected the northern span",
-    "{name} said engineers found cracks in the northern span of the harbour bridge",
-]
-
-
-def _report(i: int, name: str, published: str) -> tuple[Document, Analysis]:
-    """A report of three claims made by the body `name` (an entity of the report)."""
-    sentences = [s.format(name=name) for s in SENTENCES]
-    text = "\n".join(sentences) + f"\nReport {i}.\n"
-    sha = hashlib.sha256(text.encode()).hexdigest()
-    doc = f"d{sha[:15]}"
-    document = Document(id=doc, sha256=sha, text=text, origin=f"t/{i}", outlet=f"Outlet {i}", published=published)
-    entity = content_id("e", doc, "ORG", name)
-    mentions, claims, pos = [], [], 0
-    for sentence in sentences:
-        mentions.append(Span(doc=doc, start=pos, end=pos + len(name), text=name))
-        body_start = pos + len(name) + len(" said ")
-        body = sentence[len(name) + len(" said ") :]
-        source = Source(text=name, kind="named", entity=entity, span=mentions[-1])
-        claims.append(
-            Claim(
-                id=content_id("c", doc, body_start),
-                doc=doc,
-                span=Span(doc=doc, start=body_start, end=body_start + len(body), text=body),
-                sentence=Span(doc=doc, start=pos, end=pos + len(sentence), text=sentence),
-                source=source,
-                cue="said",
-                entities=(entity,),
-                terms=tuple(dict.fromkeys(w for w in body.split() if len(w) > 3)),
-            )
-        )
-        pos += len(sentence) + 1
-    record = EntityRecord(id=entity, doc=doc, name=name, type="ORG", mentions=tuple(mentions))
-    return document, Analysis(doc=doc, version="t", entities=(record,), claims=tuple(claims))
+from helpers import harbour_report
 
 
 def _similarity_calls_of_late_merge(tmp_path: Path, reports: int, monkeypatch: pytest.MonkeyPatch) -> int:
@@ -61,12 +22,12 @@ def _similarity_calls_of_late_merge(tmp_path: Path, reports: int, monkeypatch: p
     earlier reports: its entity founds the merged actor, so the large actor is the one renamed."""
     with Ledger.open(tmp_path / f"l{reports}.db") as ledger:
         for i in range(reports):
-            ledger.add(*_report(i, "Harbour Authority", f"2031-03-{10 + i % 15:02d}"))
+            ledger.add(*harbour_report(i, "Harbour Authority", f"2031-03-{10 + i % 15:02d}"))
         calls = []
-        real = regroup.similarity
-        monkeypatch.setattr(regroup, "similarity", lambda a, b: calls.append(1) or real(a, b))
-        ledger.add(*_report(999, "Harbour Authority", "2031-03-01"))
-        monkeypatch.setattr(regroup, "similarity", real)
+        real = regroup.scored  # what rescoring a kept pair calls
+        monkeypatch.setattr(regroup, "scored", lambda a, b: calls.append(1) or real(a, b))
+        ledger.add(*harbour_report(999, "Harbour Authority", "2031-03-01"))
+        monkeypatch.setattr(regroup, "scored", real)
         actors = {r[0] for r in ledger.conn.execute("SELECT actor FROM actors")}
         assert len(actors) == 1, "every report's body is one actor"
         return len(calls)
@@ -86,8 +47,8 @@ def test_flat_stored_scores_are_those_of_the_ledger_after_merges(tmp_path: Path)
         for i, (name, day) in enumerate(
             [("Harbour Authority", "2031-03-05"), ("the Harbour Authority", "2031-03-06"), ("Port Board", "2031-03-07")]
         ):
-            ledger.add(*_report(i, name, day))
-        ledger.add(*_report(9, "Harbour Authority", "2031-03-01"))
+            ledger.add(*harbour_report(i, name, day))
+        ledger.add(*harbour_report(9, "Harbour Authority", "2031-03-01"))
         conn = ledger.conn
         feats = {
             f.id: f for f in _features_of(conn, _claims(conn, [r[0] for r in conn.execute("SELECT id FROM claims")]))
@@ -145,3 +106,28 @@ def test_a_pair_scores_the_same_to_the_last_bit_in_either_order() -> None:
     a = (wa, fsum(wa.values()), 4)
     b = (wb, fsum(wb.values()), 4)
     assert _profiled_overlap(a, b) == _profiled_overlap(b, a)
+
+
+def test_flat_a_copy_of_a_claim_is_scored_from_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claims alike in everything but their id and report score alike against any third, so
+    a syndicated copy's pairs are not scored again; a claim that differs in one feature is."""
+    calls: list[int] = []
+    real = regroup.similarity
+    monkeypatch.setattr(regroup, "similarity", lambda a, b: calls.append(1) or real(a, b))
+    monkeypatch.setattr(regroup, "_SCORED", {})
+
+    def claim(i: int, doc: str, place: str = "geonames:1") -> ClaimFeatures:
+        words = frozenset({"harbour", "bridge", "closed", "northern", "span"})
+        return ClaimFeatures(id=f"c{i}", doc=doc, terms=words, actors=frozenset({"A"}), places=frozenset({place}))
+
+    third = ClaimFeatures(
+        id="t", doc="d9", terms=frozenset({"bridge", "closed"}), actors=frozenset(), places=frozenset()
+    )
+    first = regroup.edge_row(claim(1, "d1"), third)
+    copy = regroup.edge_row(claim(2, "d2"), third)
+    assert len(calls) == 1
+    assert first is not None and copy is not None and first[2:] == copy[2:] and {first[0], copy[0]} == {"c1", "c2"}
+    other = regroup.edge_row(claim(3, "d3", place="geonames:2"), third)
+    assert len(calls) == 2 and other is not None
+    assert other[2:] == regroup.edge_row(claim(4, "d4", place="geonames:2"), third)[2:]  # type: ignore[index]
+    assert len(calls) == 2

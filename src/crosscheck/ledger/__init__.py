@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from crosscheck.errors import LedgerError, ReadOnlyLedger, SchemaError
 from crosscheck.ingest.dedup import Shingles, band_keys, is_near_duplicate, shingles, signature
+from crosscheck.ledger.claim_cache import CachingConnection, forget_claims
 from crosscheck.ledger.schema import MIGRATIONS
 from crosscheck.records import Analysis, Document, StructureMark
 
@@ -301,6 +302,7 @@ class _Transaction:
                 return
             except sqlite3.DatabaseError as exc:
                 error = exc
+        forget_claims(self.conn)  # what was read of claims stored in this transaction is gone
         if self.conn.in_transaction:
             with suppress(sqlite3.Error):  # SQLite may have rolled back already (a full disk can)
                 self.conn.execute("ROLLBACK")
@@ -362,7 +364,9 @@ def _connect(target: Path, readonly: bool) -> sqlite3.Connection:
             # A read-only folder without the WAL's shared-memory file: nobody can be writing.
             conn = sqlite3.connect(uri + "&immutable=1", uri=True, timeout=30, check_same_thread=False)
     else:
-        conn = sqlite3.connect(str(target), timeout=30, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            str(target), timeout=30, isolation_level=None, check_same_thread=False, factory=CachingConnection
+        )
     try:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")

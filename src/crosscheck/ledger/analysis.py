@@ -6,6 +6,7 @@ import json
 import sqlite3
 from datetime import UTC, datetime
 
+from crosscheck.ledger.claim_cache import forget_claims
 from crosscheck.records import Analysis, Claim, DateRange
 
 __all__ = ["clear_analysis", "store_analysis"]
@@ -15,8 +16,11 @@ _TABLES = ("figures", "claims", "relations", "place_mentions", "places", "entity
 
 def clear_analysis(conn: sqlite3.Connection, doc: str) -> None:
     """Remove a document's analysis records (before re-analysis)."""
+    removed = 0
     for table in _TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE doc = ?", (doc,))
+        removed += conn.execute(f"DELETE FROM {table} WHERE doc = ?", (doc,)).rowcount
+    if removed:
+        forget_claims(conn)
 
 
 def _when(value: DateRange | None) -> tuple[str | None, str | None, str | None, str | None]:

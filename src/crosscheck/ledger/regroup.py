@@ -26,7 +26,14 @@ from crosscheck.ledger.clusters import Lookups, recompute_cluster
 from crosscheck.ledger.features import _features_of
 from crosscheck.records import content_id
 from crosscheck.resolve.clustering import average_linkage
-from crosscheck.resolve.similarity import REFUTE_THRESHOLD, THRESHOLD, ClaimFeatures, Similarity, similarity
+from crosscheck.resolve.similarity import (
+    REFUTE_THRESHOLD,
+    THRESHOLD,
+    ClaimFeatures,
+    Signature,
+    Similarity,
+    similarity,
+)
 from crosscheck.resolve.stance import is_anaphoric, stance_of
 
 __all__ = [
@@ -37,7 +44,7 @@ __all__ = [
     "recluster",
     "relative_stance",
     "rescore_pairs",
-    "store_edge",
+    "scored",
 ]
 
 # Pairs scoring less than half a refutation's bar say nothing about each other and are not kept
@@ -52,24 +59,39 @@ MAX_NEIGHBOURHOOD = 200
 CLUSTERED = ("assertion", "no_comment")
 
 
-def store_edge(conn: sqlite3.Connection, a: ClaimFeatures, b: ClaimFeatures, sim: Similarity) -> None:
-    """Keep a scored pair when it links the two claims or keeps them apart."""
-    row = edge_row(a, b, sim)
-    if row is not None:
-        conn.execute(STORE_EDGE, row)
-
-
 STORE_EDGE = "INSERT OR REPLACE INTO claim_edges VALUES (?, ?, ?, ?, ?)"
+# Pair scores remembered by the two claims' signatures (at most this many, then forgotten at
+# once): in a syndicated stream most new claims are copies of earlier ones, and score alike.
+MAX_SCORED = 200_000
+_SCORED: dict[tuple[Signature, Signature], tuple[float, bool, str, float]] = {}
 
 
-def edge_row(a: ClaimFeatures, b: ClaimFeatures, sim: Similarity) -> tuple[str, str, float, int, str] | None:
-    """The `claim_edges` row of a scored pair that links the two claims or keeps them apart
-    (for STORE_EDGE); None for a pair that says nothing."""
-    apart = _keeps_apart(sim) and sim.features.get("overlap", 0.0) >= EDGE_FLOOR
-    if sim.score < EDGE_FLOOR and not apart:
+def scored(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, bool, str]:
+    """The score of a pair, whether it keeps the two claims apart, and its features as JSON."""
+    score, apart, features, _ = _scored(a, b)
+    return score, apart, features
+
+
+def _scored(a: ClaimFeatures, b: ClaimFeatures) -> tuple[float, bool, str, float]:
+    key = (a.signature(), b.signature())
+    hit = _SCORED.get(key)
+    if hit is None:
+        sim = similarity(a, b)
+        hit = (sim.score, _keeps_apart(sim), json.dumps(sim.features), sim.features.get("overlap", 0.0))
+        if len(_SCORED) >= MAX_SCORED:
+            _SCORED.clear()
+        _SCORED[key] = hit
+    return hit
+
+
+def edge_row(a: ClaimFeatures, b: ClaimFeatures) -> tuple[str, str, float, int, str] | None:
+    """The `claim_edges` row of a pair that links the two claims or keeps them apart (for
+    STORE_EDGE); None for a pair that says nothing."""
+    score, apart, features, overlap = _scored(a, b)
+    if score < EDGE_FLOOR and not (apart and overlap >= EDGE_FLOOR):
         return None
     x, y = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-    return (x, y, sim.score, int(_keeps_apart(sim)), json.dumps(sim.features))
+    return (x, y, score, int(apart), features)
 
 
 def _keeps_apart(sim: Similarity) -> bool:
@@ -342,18 +364,17 @@ def _claims(conn: sqlite3.Connection, ids: list[str]) -> list[sqlite3.Row]:
 
 def _edges(conn: sqlite3.Connection, hood: set[str]) -> tuple[dict[tuple[str, str], float], list[tuple[str, str]]]:
     """The kept pairs inside the neighbourhood with their scores, and the pairs kept apart."""
-    ids = sorted(hood)
+    ids = json.dumps(sorted(hood))
     scores: dict[tuple[str, str], float] = {}
     apart: list[tuple[str, str]] = []
-    for i in range(0, len(ids), 500):
-        chunk = ids[i : i + 500]
-        for a, b, score, kept_apart in conn.execute(
-            f"SELECT a, b, score, apart FROM claim_edges WHERE a IN ({','.join('?' * len(chunk))})", chunk
-        ):
-            if b in hood:
-                scores[(a, b)] = score
-                if kept_apart:
-                    apart.append((a, b))
+    for a, b, score, kept_apart in conn.execute(
+        "SELECT a, b, score, apart FROM claim_edges WHERE a IN (SELECT value FROM json_each(?1)) "
+        "AND +b IN (SELECT value FROM json_each(?1))",
+        (ids,),
+    ):
+        scores[(a, b)] = score
+        if kept_apart:
+            apart.append((a, b))
     return scores, apart
 
 
@@ -377,9 +398,9 @@ def rescore_pairs(conn: sqlite3.Connection, pairs: set[tuple[str, str]]) -> set[
     changed: set[str] = set()
     for a, b in sorted(pairs):
         if a in feats and b in feats:
-            sim = similarity(feats[a], feats[b])
-            rows.append((sim.score, int(_keeps_apart(sim)), json.dumps(sim.features), a, b))
-            if old.get((a, b)) != (sim.score, int(_keeps_apart(sim))):
+            score, apart, features = scored(feats[a], feats[b])
+            rows.append((score, int(apart), features, a, b))
+            if old.get((a, b)) != (score, int(apart)):
                 changed |= {a, b}
     conn.executemany("UPDATE claim_edges SET score=?, apart=?, features=? WHERE a=? AND b=?", rows)
     return changed

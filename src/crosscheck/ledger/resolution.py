@@ -13,14 +13,14 @@ import sqlite3
 from datetime import UTC, datetime
 
 from crosscheck.ledger.clusters import COPIES, IN_HEADLINE, Lookups, actor_named, actor_names, recompute_cluster
-from crosscheck.ledger.features import _chunks, _features_of, _marks
+from crosscheck.ledger.features import _features_of, _marks, features_by_id
 from crosscheck.ledger.regroup import CLUSTERED, STORE_EDGE, edge_row, recluster, relative_stance, rescore_pairs
 from crosscheck.ledger.rename import pairs_to_rescore
 from crosscheck.ledger.series import add_document_points, rebuild_series
 from crosscheck.resolve.embedding import embed, to_blob
 from crosscheck.resolve.names import NameInfo, compare, countries_of, name_keys
 from crosscheck.resolve.origins import ChainLink, origin_of
-from crosscheck.resolve.similarity import ClaimFeatures, similarity
+from crosscheck.resolve.similarity import ClaimFeatures
 
 __all__ = [
     "IN_HEADLINE",
@@ -85,10 +85,11 @@ def _countries_clash(conn: sqlite3.Connection, a: str, b: str) -> bool:
     return bool(ca and cb and not ca & cb)
 
 
-def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
+def merge_actors(conn: sqlite3.Connection, keep: str, gone: str, later: set[str] | None = None) -> None:
     """Fold actor `gone` into `keep`, everywhere actor ids are used; the pairs whose score this
     changes are scored again and their claims clustered again, and the clusters whose origins
-    this renames are judged again. The cost follows the smaller actor, not the larger."""
+    this renames are judged again, or added to `later` when given (a report's resolution
+    judges them once, at its end). The cost follows the smaller actor, not the larger."""
     if keep == gone:
         return
     affected = [
@@ -120,12 +121,15 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> None:
         conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, f"actor:{gone}"))
         rebuild_series(conn, category, f"actor:{keep}")
     regrouped = recluster(conn, changed) if changed else set()  # what the merged actor's claims share has changed
+    if later is not None:
+        later |= set(affected) - regrouped
+        return
     lookups = Lookups(conn)
     for cluster in sorted(set(affected) - regrouped):
         recompute_cluster(conn, cluster, None, lookups)
 
 
-def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
+def _resolve_entities(conn: sqlite3.Connection, doc: str, later: set[str]) -> None:
     rows = conn.execute("SELECT * FROM entities WHERE doc=? ORDER BY rowid", (doc,)).fetchall()
     for row in rows:
         info = _info(row)
@@ -158,7 +162,7 @@ def _resolve_entities(conn: sqlite3.Connection, doc: str) -> None:
             if _blocked(conn, current, cand["actor"]) or _countries_clash(conn, current, cand["actor"]):
                 continue
             keep, gone = sorted((current, cand["actor"]), key=lambda a: _entity_order(conn, a))
-            merge_actors(conn, keep, gone)
+            merge_actors(conn, keep, gone, later)
 
 
 def _entity_candidates(conn: sqlite3.Connection, keys: set[str], doc: str) -> list[sqlite3.Row]:
@@ -334,20 +338,16 @@ def _link(conn: sqlite3.Connection, features: list[ClaimFeatures]) -> None:
     pairs that say something; the candidates' features are read once for the whole document."""
     mine = {g.id for g in features}
     wanted = {f.id: [c for c in _candidates(conn, f) if c not in mine] for f in features}
-    ids = sorted({c for cands in wanted.values() for c in cands})
-    rows = [
-        r for chunk in _chunks(ids) for r in conn.execute(f"SELECT * FROM claims WHERE id IN ({_marks(chunk)})", chunk)
-    ]
-    known = {f.id: f for f in _features_of(conn, rows)}
+    known = features_by_id(conn, sorted({c for cands in wanted.values() for c in cands}))
     edges = []
     for i, feats in enumerate(features):
         for cand in wanted[feats.id]:
             other = known.get(cand)
             if other is not None and other.kind == feats.kind:
-                edges.append(edge_row(feats, other, similarity(feats, other)))
+                edges.append(edge_row(feats, other))
         for other in features[:i]:
             if other.kind == feats.kind and feats.keys() & other.keys():
-                edges.append(edge_row(feats, other, similarity(feats, other)))
+                edges.append(edge_row(feats, other))
     conn.executemany(STORE_EDGE, [e for e in edges if e is not None])
     for feats in features:
         _index_claim(conn, feats)
@@ -355,7 +355,8 @@ def _link(conn: sqlite3.Connection, features: list[ClaimFeatures]) -> None:
 
 def resolve_document(conn: sqlite3.Connection, doc: str) -> None:
     """Entities, clusters, statuses and series updated for one new document."""
-    _resolve_entities(conn, doc)
+    renamed: set[str] = set()  # clusters whose origins actor merges renamed
+    _resolve_entities(conn, doc, renamed)
     touched = _resolve_claims(conn, doc)
     copied = [
         r[0]
@@ -366,6 +367,7 @@ def resolve_document(conn: sqlite3.Connection, doc: str) -> None:
         )
     ]
     lookups = Lookups(conn)
-    for cluster in sorted(set(copied) - touched):
-        recompute_cluster(conn, cluster, doc, lookups)  # which copy came first, and so whose origin it is, may change
+    for cluster in sorted((set(copied) | renamed) - touched):
+        # which copy came first, and so whose origin it is, may change
+        recompute_cluster(conn, cluster, doc if cluster in copied else None, lookups)
     add_document_points(conn, doc)

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from wordfreq import zipf_frequency
 
-__all__ = ["ClaimFeatures", "Similarity", "THRESHOLD", "general_weight", "similarity"]
+__all__ = ["ClaimFeatures", "Signature", "Similarity", "THRESHOLD", "general_weight", "similarity"]
 
 # The bar for two claims to assert one proposition, and the blend of word overlap and sentence
 # embedding (WordLlama l2_supercat) it applies to, chosen on the Emergent dataset's TRAIN split
@@ -56,6 +56,17 @@ class ClaimFeatures:
     kind: str = "assertion"
     vector: npt.NDArray[np.float32] | None = field(default=None, compare=False)
     _profile: _Profile | None = field(default=None, compare=False, repr=False, init=False)
+    _signature: Signature | None = field(default=None, compare=False, repr=False, init=False)
+
+    def signature(self) -> Signature:
+        """Everything but its id and report: two claims with one signature score alike against
+        any third (syndicated copies of one sentence do), so a pair's score can be reused."""
+        if self._signature is None:
+            vector = None if self.vector is None else self.vector.tobytes()
+            signature = (self.terms, self.actors, self.places, self.figures, self.dates, self.subjects)
+            object.__setattr__(self, "_signature", (*signature, self.source_actor, self.polarity, self.kind, vector))
+        assert self._signature is not None
+        return self._signature
 
     def profile(self) -> _Profile:
         """Its comparison keys with their general weights, their total and its word count,
@@ -84,6 +95,8 @@ class Similarity:
 
 
 Weight = Callable[[str], float]
+# A claim's features without its id and report (ClaimFeatures.signature).
+Signature = tuple[object, ...]
 # A claim's comparison keys with their weight, the sum of those weights and its word count.
 _Profile = tuple[dict[str, float], float, int]
 
