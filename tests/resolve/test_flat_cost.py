@@ -4,6 +4,7 @@ equals the general one."""
 
 from __future__ import annotations
 
+import dataclasses
 from math import fsum
 from pathlib import Path
 
@@ -131,3 +132,24 @@ def test_flat_a_copy_of_a_claim_is_scored_from_memory(monkeypatch: pytest.Monkey
     assert len(calls) == 2 and other is not None
     assert other[2:] == regroup.edge_row(claim(4, "d4", place="geonames:2"), third)[2:]  # type: ignore[index]
     assert len(calls) == 2
+
+
+def test_flat_a_cluster_left_as_it_was_is_judged_again_only_when_its_origins_can_read_anew(tmp_path: Path) -> None:
+    """After a report, a cluster whose members and stances did not change is judged again when
+    the report names an origin it gave as bare words, and not otherwise."""
+    document, analysis = harbour_report(1, "Harbour Watch", "2031-03-05")
+    unnamed = tuple(
+        dataclasses.replace(c, source=dataclasses.replace(c.source, entity=None), entities=()) for c in analysis.claims
+    )
+    analysis = dataclasses.replace(analysis, entities=(), claims=unnamed)
+    with Ledger.open(tmp_path / "l.db") as ledger:
+        ledger.add(document, analysis=analysis)
+        conn = ledger.conn
+        cluster = conn.execute("SELECT cluster FROM memberships LIMIT 1").fetchone()[0]
+        assert conn.execute("SELECT origin FROM claim_origins LIMIT 1").fetchone()[0] == "Harbour Watch"
+        naming, _ = harbour_report(2, "Harbour Watch", "2031-03-06")
+        other, _ = harbour_report(3, "Port Board", "2031-03-07")
+        ledger.add(*harbour_report(2, "Harbour Watch", "2031-03-06"))
+        ledger.add(*harbour_report(3, "Port Board", "2031-03-07"))
+        assert regroup._renamed_by(conn, naming.id, {cluster}) == {cluster}
+        assert regroup._renamed_by(conn, other.id, {cluster}) == set()

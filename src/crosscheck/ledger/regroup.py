@@ -26,6 +26,7 @@ from crosscheck.ledger.clusters import Lookups, recompute_cluster
 from crosscheck.ledger.features import _features_of
 from crosscheck.records import content_id
 from crosscheck.resolve.clustering import average_linkage
+from crosscheck.resolve.names import normalise
 from crosscheck.resolve.similarity import (
     REFUTE_THRESHOLD,
     THRESHOLD,
@@ -222,8 +223,10 @@ def _user_constraints(conn: sqlite3.Connection, hood: set[str]) -> tuple[list[li
 
 
 def recluster(conn: sqlite3.Connection, seeds: Iterable[str], doc: str | None = None) -> set[str]:
-    """Cluster again the neighbourhood of `seeds` (after document `doc` was added, if any);
-    returns every cluster touched (old and new ids), whose status is then recomputed."""
+    """Cluster again the neighbourhood of `seeds` (after document `doc` was added, if any), and
+    judge again its clusters (old and new ids); returns those judged. After a new document, a
+    cluster whose members and stances stayed as they were is judged again only when the
+    document can change how its origins read (`_renamed_by`)."""
     hood = _neighbourhood(conn, seeds)
     rows = _claims(conn, sorted(hood))
     claims = {r["id"]: r for r in rows if r["kind"] in CLUSTERED}
@@ -310,10 +313,13 @@ def _write(
     scores: dict[tuple[str, str], float],
     doc: str | None,
 ) -> set[str]:
-    """Store memberships with their stance; returns the clusters before and after."""
+    """Store memberships with their stance and judge the clusters again; returns those judged."""
     ids = sorted(claims)
     marks = ",".join("?" * len(ids))
-    before = {r[0]: r[1] for r in conn.execute(f"SELECT claim, cluster FROM memberships WHERE claim IN ({marks})", ids)}
+    before: dict[str, tuple[str, str, float | None]] = {
+        r[0]: (r[1], r[2], r[3])
+        for r in conn.execute(f"SELECT claim, cluster, stance, score FROM memberships WHERE claim IN ({marks})", ids)
+    }
     named = _user_ids(conn)
     user_stance = {
         r[0]: r[1]
@@ -337,12 +343,58 @@ def _write(
             stance = user_stance.get(c) or stance_toward(claims[c], founder)
             others = [scores.get(_pair(c, o), 0.0) for o in group if o != c]
             rows.append((c, cluster, stance, round(sum(others) / len(others), 4) if others else None))
-    conn.executemany("INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", rows)
-    touched = set(before.values()) | after
+    moved = [r for r in rows if before.get(r[0]) != r[1:]]
+    conn.executemany("INSERT OR REPLACE INTO memberships VALUES (?, ?, ?, ?)", moved)
+    touched = {c for c, _, _ in before.values()} | after
+    if doc is None:
+        judged = touched
+    else:
+        changed = {
+            x
+            for c, k, stance, _ in moved
+            if before.get(c, (None, None))[:2] != (k, stance)
+            for x in (k, before.get(c, (None,))[0])
+            if x
+        }
+        judged = changed | _renamed_by(conn, doc, touched - changed)
     lookups = Lookups(conn)
-    for cluster in sorted(touched):
+    for cluster in sorted(judged):
         recompute_cluster(conn, cluster, doc, lookups)
-    return touched
+    return judged
+
+
+def _renamed_by(conn: sqlite3.Connection, doc: str, clusters: set[str]) -> set[str]:
+    """Those of `clusters` whose origins document `doc` can make read differently: an origin
+    given as words that the document's entities now name ("the Observatory" founding an
+    actor), or a person it says speaks for a body (clusters.py, `actor_named` and `_body_of`)."""
+    if not clusters:
+        return set()
+    names = {
+        r[0]
+        for r in conn.execute(
+            "SELECT k.key FROM name_keys k JOIN entities e ON e.id = k.entity WHERE e.doc = ? AND k.key LIKE 'n:%'",
+            (doc,),
+        )
+    }
+    speakers = {
+        f"actor:{r[0]}"
+        for r in conn.execute(
+            "SELECT a.actor FROM relations r JOIN actors a ON a.entity = r.subject WHERE r.doc = ? "
+            "AND r.predicate IN ('member_of', 'leader_of', 'spokesperson_of')",
+            (doc,),
+        )
+    }
+    if not names and not speakers:
+        return set()
+    out = set()
+    for cluster, origin in conn.execute(
+        "SELECT m.cluster, o.origin FROM memberships m JOIN claim_origins o ON o.claim = m.claim "
+        "WHERE m.cluster IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(clusters)),),
+    ):
+        if origin in speakers or (not origin.startswith("actor:") and "n:" + normalise(origin) in names):
+            out.add(cluster)
+    return out
 
 
 def _user_ids(conn: sqlite3.Connection) -> list[tuple[set[str], str]]:
