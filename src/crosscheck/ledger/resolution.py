@@ -85,13 +85,13 @@ def _countries_clash(conn: sqlite3.Connection, a: str, b: str) -> bool:
     return bool(ca and cb and not ca & cb)
 
 
-def merge_actors(conn: sqlite3.Connection, keep: str, gone: str, later: set[str] | None = None) -> None:
+def merge_actors(conn: sqlite3.Connection, keep: str, gone: str) -> set[str]:
     """Fold actor `gone` into `keep`, everywhere actor ids are used; the pairs whose score this
-    changes are scored again and their claims clustered again, and the clusters whose origins
-    this renames are judged again, or added to `later` when given (a report's resolution
-    judges them once, at its end). The cost follows the smaller actor, not the larger."""
+    changes are scored again and their claims clustered again. Returns the other clusters whose
+    origins this renames, to be judged again (once per report, at the end of its resolution).
+    The cost follows the smaller actor, not the larger."""
     if keep == gone:
-        return
+        return set()
     affected = [
         r[0]
         for r in conn.execute(
@@ -121,15 +121,12 @@ def merge_actors(conn: sqlite3.Connection, keep: str, gone: str, later: set[str]
         conn.execute("DELETE FROM series WHERE category=? AND origin=?", (category, f"actor:{gone}"))
         rebuild_series(conn, category, f"actor:{keep}")
     regrouped = recluster(conn, changed) if changed else set()  # what the merged actor's claims share has changed
-    if later is not None:
-        later |= set(affected) - regrouped
-        return
-    lookups = Lookups(conn)
-    for cluster in sorted(set(affected) - regrouped):
-        recompute_cluster(conn, cluster, None, lookups)
+    return set(affected) - regrouped
 
 
 def _resolve_entities(conn: sqlite3.Connection, doc: str, later: set[str]) -> None:
+    """Link the document's entities to earlier ones; clusters that actor merges rename are added
+    to `later`."""
     rows = conn.execute("SELECT * FROM entities WHERE doc=? ORDER BY rowid", (doc,)).fetchall()
     for row in rows:
         info = _info(row)
@@ -162,7 +159,7 @@ def _resolve_entities(conn: sqlite3.Connection, doc: str, later: set[str]) -> No
             if _blocked(conn, current, cand["actor"]) or _countries_clash(conn, current, cand["actor"]):
                 continue
             keep, gone = sorted((current, cand["actor"]), key=lambda a: _entity_order(conn, a))
-            merge_actors(conn, keep, gone, later)
+            later |= merge_actors(conn, keep, gone)
 
 
 def _entity_candidates(conn: sqlite3.Connection, keys: set[str], doc: str) -> list[sqlite3.Row]:
