@@ -409,3 +409,15 @@ MIGRATIONS.append(
         """,
     )
 )
+
+# Adding at a million claims (issue 12): who a person speaks for (`clusters._body_of`, asked for
+# every named origin of every cluster a report touches) looked relations up by subject with no
+# index, a scan of every relation in the ledger.
+MIGRATIONS.append(
+    (
+        "0008_relations_subject",
+        """
+        CREATE INDEX relations_subject ON relations(subject);
+        """,
+    )
+)

@@ -1,0 +1,22 @@
+"""Queries that run for every report added find their rows through an index, not a scan of a
+table that grows with the ledger (issue 12: adding at a million claims)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crosscheck.ledger import Ledger
+from crosscheck.ledger.clusters import _body_of
+
+
+def test_body_of_finds_relations_by_subject_not_by_scanning_them(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "ledger.db") as ledger:
+        conn = ledger.conn
+        seen: list[str] = []
+        conn.set_trace_callback(seen.append)
+        assert _body_of(conn, "actor:e1") == "actor:e1"
+        conn.set_trace_callback(None)
+        query = next(sql for sql in seen if "relations" in sql)
+        plan = " | ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + query))
+    assert "SCAN r" not in plan, plan
+    assert "relations_subject" in plan, plan
