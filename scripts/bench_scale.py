@@ -12,27 +12,30 @@
    (copy 0) is left as the real path wrote it. Copy k (k >= 1, suffix S = k in 4 hex digits) is
    another story with its own vocabulary, as thousands of different crises would be:
    - every id gets S appended (`actor:` origins, `a:ACTOR` claim keys and JSON id lists follow);
-   - every key that candidate search reads gets S: claim keys (`w:` words, `p:` places,
-     `f:` figures, `d:` dates) become `KEY~S` and the claim's `terms` follow (`TERM~S`); name
-     keys (`n:`, `f:`, `w:`, `a:`) become `KEY S`, and the entity names and aliases follow
-     (`NAME S`), so `n:` keys are still the normalised names that `actor_named` looks up;
+   - every key that a search for candidates reads gets S: claim keys (`w:` words, `p:` places,
+     `f:` figures, `d:` dates) become `KEY~S` and the claims' `terms` follow (`TERM~S`); name
+     keys (`n:`, `f:`, `w:`, `a:`) become `KEY S` and the entity names and aliases follow
+     (`NAME S`), so `n:` keys are still the normalised names `actor_named` looks up; near-copy
+     band keys are hashed with S;
    - `key_counts`, `name_key_counts`, `actor_board` and the full-text indexes are recomputed
      over the whole ledger at the end, so a new report sees the seed's real counts.
    What the copies are not: resolved against each other (faster than resolving a million
    claims one report at a time, which takes hours here); different in their text (only a
-   closing line naming the copy, for its own sha256), their vectors (shared: a search of a
-   vector index would find each claim's copies as identical neighbours; nothing in resolution
-   searches one today, `resolve/vectors.py` is not used by the ledger), their figures' values,
-   dates, gazetteer ids (only their claim keys carry S: re-indexing a copy's claim, as a
-   correction does, gives it the seed's keys again), outlets ("Wire 0" to "Wire 22") and
-   origins that are not actors ("government", "officials, per Wire 3"): those are shared, as
-   outlets are between real crises. A new report finds its candidates in the seed only.
-3. Adding: `--measure-docs` other real bodies (after the seed's, in file order), analysis
-   included, into an empty ledger, a copy of the seed and a copy of the big ledger, with
-   analysis in this process and then in `--workers` processes (`add --workers`): seconds per
-   report, the store-and-resolve part of it, reports/s, sustained reports/s with workers (first to last
-   report stored), and the big/empty ratio. The big ledger itself is not changed, so
-   `--ledger PATH` measures a ledger built before again (steps 1-2 skipped).
+   closing line naming the copy, for its own sha256: full-text search finds every copy);
+   different in their vectors (a search of a vector index would find each claim's copies as
+   identical neighbours; nothing in resolution searches one today: `resolve/vectors.py` is used
+   by no other module); different in their figures' values, dates and gazetteer ids (only
+   their claim keys carry S: re-indexing a copy's claim, as a correction does, gives it the
+   seed's keys again), outlets ("Wire 0" to "Wire 22") or the origins that are not actors
+   ("government", "officials, per Wire 3"): those are shared, as outlets are between real
+   crises. So a new report finds its candidates in the seed only. No ANALYZE is run: crosscheck
+   never runs it, and SQLite plans some queries differently with statistics.
+3. Adding: `--measure-docs` other real bodies (the ones after the seed's), analysis included,
+   into an empty ledger, a copy of the seed and a copy of the big ledger, with analysis in this
+   process and then in `--workers` processes (`add --workers`): seconds per report, the
+   store-and-resolve part of it, reports/s, and with workers the sustained rate (first to last
+   report stored); the big/empty and big/seed ratios. The big ledger itself is not changed, so
+   `--ledger PATH` measures a ledger built before again (steps 1 and 2 skipped).
 4. Reading: p95 (of `--repeat` runs) of the CLI (`clusters --limit 50`, `cluster ID`,
    `figures --series --limit 50`, each a new process, so Python's start-up is included), of
    the web app's pages and API in process (FastAPI TestClient on 127.0.0.1), ledger size on
@@ -174,6 +177,8 @@ def _copy_sql(conn: sqlite3.Connection, table: str, suffix: str) -> str:
             exprs.append(f"(SELECT json_group_array(j.value || '{suffix}') FROM json_each({col}) j)")
         elif table == "claim_keys" and col == "key":  # `a:ACTOR` follows the actor's id; the rest the copy's words
             exprs.append(f"CASE WHEN key LIKE 'a:%' THEN key || '{suffix}' ELSE key || '~{suffix}' END")
+        elif table == "document_bands" and col == "band_key":  # near-copy search finds the seed's text only
+            exprs.append(f"bench_band(band_key, '{suffix}')")
         elif table == "claims" and col == "terms":
             exprs.append(f"(SELECT json_group_array(j.value || '~{suffix}') FROM json_each(terms) j)")
         elif table == "name_keys" and col == "key":  # "n:al nusra" -> "n:al nusra 002a", the copy's name
@@ -200,6 +205,11 @@ def _copy_sql(conn: sqlite3.Connection, table: str, suffix: str) -> str:
     return f"INSERT INTO {table} ({names}) SELECT {', '.join(exprs)} FROM seed.{table}"
 
 
+def _band(key: int, suffix: str) -> int:
+    """A copy's own LSH band key (56 bits, as `ingest.dedup.band_keys` makes them)."""
+    return int.from_bytes(hashlib.blake2b(f"{key}:{suffix}".encode(), digest_size=7).digest(), "big")
+
+
 def bulk_copy(seed: Path, target: Path, claims: int) -> dict[str, Any]:
     """Copy the seed's rows into `target` (a copy of the seed) until it holds `claims` claims."""
     from crosscheck.ledger import Ledger
@@ -208,6 +218,7 @@ def bulk_copy(seed: Path, target: Path, claims: int) -> dict[str, Any]:
     Ledger.open(target).close()  # migrations
     conn = sqlite3.connect(target, isolation_level=None)
     conn.create_function("bench_sha", 1, lambda t: hashlib.sha256(t.encode()).hexdigest(), deterministic=True)
+    conn.create_function("bench_band", 2, _band, deterministic=True)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA foreign_keys = OFF")  # every referenced row is copied in the same transaction
