@@ -421,3 +421,14 @@ MIGRATIONS.append(
         """,
     )
 )
+
+# Clearing a report's analysis records before storing them (`analysis.clear_analysis`, on every
+# report added) deleted its place mentions by document with no index: a scan of all of them.
+MIGRATIONS.append(
+    (
+        "0009_place_mentions_doc",
+        """
+        CREATE INDEX place_mentions_doc ON place_mentions(doc);
+        """,
+    )
+)
