@@ -423,12 +423,15 @@ MIGRATIONS.append(
 )
 
 # Clearing a report's analysis records before storing them (`analysis.clear_analysis`, on every
-# report added) deleted its place mentions by document with no index: a scan of all of them.
+# report added) deleted its place mentions by document with no index: a scan of all of them. The
+# overview's counts of outlets and languages (`ledger.stats`) scanned every document's text.
 MIGRATIONS.append(
     (
-        "0009_place_mentions_doc",
+        "0009_add_and_overview_indexes",
         """
         CREATE INDEX place_mentions_doc ON place_mentions(doc);
+        CREATE INDEX documents_outlet ON documents(outlet);
+        CREATE INDEX documents_language ON documents(coalesce(language, '?'));
         """,
     )
 )
