@@ -35,3 +35,12 @@ def test_clearing_a_reports_analysis_finds_its_rows_by_document(tmp_path: Path) 
         for sql in deletes:  # the statement's own rows (the first step; later ones are foreign-key actions)
             first = conn.execute("EXPLAIN QUERY PLAN " + sql).fetchone()[3]
             assert first.startswith("SEARCH"), (sql, first)
+
+
+def test_name_keys_are_found_by_entity(tmp_path: Path) -> None:
+    with Ledger.open(tmp_path / "ledger.db") as ledger:
+        conn = ledger.conn
+        brought = "SELECT k.key FROM name_keys k JOIN entities e ON e.id = k.entity WHERE e.doc = 'd1'"
+        for sql in (brought, "DELETE FROM entities WHERE doc = 'd1'"):
+            plan = " | ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+            assert "SCAN" not in plan, (sql, plan)

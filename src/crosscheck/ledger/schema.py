@@ -435,3 +435,15 @@ MIGRATIONS.append(
         """,
     )
 )
+
+# Name keys by entity: the keys a report's entities brought (asked after every report, to find
+# the clusters it may rename) and the keys to delete with an entity (a foreign-key action on
+# re-analysis) were found by scanning every name key in the ledger.
+MIGRATIONS.append(
+    (
+        "0010_name_keys_entity",
+        """
+        CREATE INDEX name_keys_entity ON name_keys(entity);
+        """,
+    )
+)
