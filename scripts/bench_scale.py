@@ -1,22 +1,42 @@
 #!/usr/bin/env python3
 """`make bench-scale`: a ledger of a million claims, and what adding to it and reading it cost.
 
-    python scripts/bench_scale.py [--claims 1000000] [--seed-docs 300] [--measure-docs 20]
-                                  [--repeat 20] [--work DIR] [--out FILE]
+    python scripts/bench_scale.py [--claims 1000000] [--seed-docs 300] [--measure-docs 30]
+                                  [--workers 2] [--repeat 20] [--work DIR] [--ledger PATH]
+                                  [--out FILE] [--skip-big-export] [--skip-reads]
 
 1. Seed: `--seed-docs` real news bodies (FNC-1 train bodies of 300 to 900 words, from
    ../shared/datasets) are added through the real path (`add_sources`: analysis, store,
    resolve). The seed is cached in `--work` and reused when it exists.
-2. Bulk: the seed's rows are copied, with every id re-keyed (a 4-hex-digit copy number is
-   appended; `actor:` origins, claim keys and JSON id lists follow), until the ledger holds
-   `--claims` claims. Each copy is an independent story: its own documents (the text gets one
-   closing line naming the copy, so each has its own sha256), entities, actors, claims,
-   clusters, series, edges. This is a faster path than resolving a million claims one report
-   at a time (today that takes hours here): it writes the rows the real path wrote for the
-   seed, but the copies are not resolved against each other. Counts kept per key
-   (`key_counts`, `name_key_counts`) are recomputed over the whole ledger at the end.
-3. Adding: `--measure-docs` other real bodies, analysis included, into an empty ledger and
-   into the big one; reports/s and the ratio.
+2. Bulk: the seed's rows are copied until the ledger holds `--claims` claims. The seed itself
+   (copy 0) is left as the real path wrote it. Copy k (k >= 1, suffix S = k in 4 hex digits) is
+   another story with its own vocabulary, as thousands of different crises would be:
+   - every id gets S appended (`actor:` origins, `a:ACTOR` claim keys and JSON id lists follow);
+   - every key that a search for candidates reads gets S: claim keys (`w:` words, `p:` places,
+     `f:` figures, `d:` dates) become `KEY~S` and the claims' `terms` follow (`TERM~S`); name
+     keys (`n:`, `f:`, `w:`, `a:`) become `KEY S` and the entity names and aliases follow
+     (`NAME S`), so `n:` keys are still the normalised names `actor_named` looks up; near-copy
+     band keys are hashed with S;
+   - `key_counts`, `name_key_counts`, `actor_board` and the full-text indexes are recomputed
+     over the whole ledger at the end, so a new report sees the seed's real counts.
+   What the copies are not: resolved against each other (faster than resolving a million
+   claims one report at a time, which takes hours here); different in their text (only a
+   closing line naming the copy, for its own sha256: full-text search finds every copy);
+   different in their vectors (a search of a vector index would find each claim's copies as
+   identical neighbours; nothing in resolution searches one today: `resolve/vectors.py` is used
+   by no other module); different in their figures' values, dates and gazetteer ids (only
+   their claim keys carry S: re-indexing a copy's claim, as a correction does, gives it the
+   seed's keys again), outlets ("Wire 0" to "Wire 22") or the origins that are not actors
+   ("government", "officials, per Wire 3"): those are shared, as outlets are between real
+   crises. So a new report finds its candidates in the seed only. No ANALYZE is run: crosscheck
+   never runs it, and SQLite plans some queries differently with statistics.
+3. Adding: `--measure-docs` other real bodies (the ones after the seed's), analysis included,
+   into an empty ledger, a copy of the seed and a copy of the big ledger, with analysis in this
+   process and then in `--workers` processes (`add --workers`): seconds per report, the
+   store-and-resolve part of it, reports/s, and with workers the sustained rate (first to last
+   report stored); the big/empty and big/seed ratios. The big ledger itself is not changed, so
+   `--ledger PATH` measures a ledger built before again (steps 1 and 2 skipped; this code's
+   migrations are applied to it first).
 4. Reading: p95 (of `--repeat` runs) of the CLI (`clusters --limit 50`, `cluster ID`,
    `figures --series --limit 50`, each a new process, so Python's start-up is included), of
    the web app's pages and API in process (FastAPI TestClient on 127.0.0.1), ledger size on
@@ -76,18 +96,43 @@ def write_folder(folder: Path, texts: list[str], tag: str) -> Path:
     return folder
 
 
-def add_folder(ledger_path: Path, folder: Path) -> tuple[float, int]:
-    """Seconds to add every report of `folder` through the real path (analysis included)."""
-    from crosscheck.api import add_sources
+def add_folder(ledger_path: Path, folder: Path, workers: int = 1) -> dict[str, float]:
+    """Add every report of `folder` through the real path (analysis included), with analysis
+    in this process (`workers` 1) or in `workers` processes (`crosscheck add --workers`).
+    Returns the reports added, the wall seconds, the seconds spent storing and resolving
+    (`api._store`: the ledger's part, analysis excluded), the CPU seconds of that part (what a
+    busy shared machine does not inflate) and the sustained seconds per report
+    (between the first and the last report stored: the workers' start-up is left out)."""
+    import crosscheck.api as api
     from crosscheck.ledger import Ledger
+    from crosscheck.parallel import make_analyser
 
-    with Ledger.open(ledger_path) as ledger:
-        start = time.perf_counter()
-        summary = add_sources(ledger, [str(folder)])
-        seconds = time.perf_counter() - start
+    store = api._store
+    spent: list[float] = []
+    stored_at: list[float] = []
+
+    cpu: list[float] = []
+
+    def timed(*a: Any, **k: Any) -> None:
+        t, c = time.perf_counter(), time.process_time()
+        store(*a, **k)
+        stored_at.append(time.perf_counter())
+        spent.append(stored_at[-1] - t)
+        cpu.append(time.process_time() - c)
+
+    api._store = timed  # type: ignore[assignment]
+    try:
+        with Ledger.open(ledger_path) as ledger:
+            start = time.perf_counter()
+            summary = api.add_sources(ledger, [str(folder)], analyser=make_analyser(workers))
+            seconds = time.perf_counter() - start
+    finally:
+        api._store = store  # type: ignore[assignment]
     if summary.failed:
         raise SystemExit(f"adding {folder} failed for {summary.failed} reports")
-    return seconds, summary.added
+    added = summary.added
+    sustained = (stored_at[-1] - stored_at[0]) / (len(stored_at) - 1) if len(stored_at) > 1 else seconds
+    return {"added": added, "seconds": seconds, "store": sum(spent), "store_cpu": sum(cpu), "sustained": sustained}
 
 
 # -- the bulk copy ------------------------------------------------------------------------------
@@ -118,8 +163,8 @@ _IDS: dict[str, tuple[str, ...]] = {
     "claim_edges": ("a", "b"),
     "claim_vectors": ("claim",),
 }
-_JSON_IDS = {"claims": ("entities", "places", "figures")}
-_ACTOR_REFS = {"claim_origins": ("origin",), "series": ("origin",), "claim_keys": ("key",)}
+_JSON_IDS = {"claims": ("entities", "places", "figures", "subjects")}
+_ACTOR_REFS = {"claim_origins": ("origin",), "series": ("origin",)}
 _SKIP = {"judgements": ("id",), "changes": ("id",)}  # integer keys the copy numbers anew
 
 
@@ -135,6 +180,18 @@ def _copy_sql(conn: sqlite3.Connection, table: str, suffix: str) -> str:
             exprs.append(_rekey(col, suffix))
         elif col in _JSON_IDS.get(table, ()):
             exprs.append(f"(SELECT json_group_array(j.value || '{suffix}') FROM json_each({col}) j)")
+        elif table == "claim_keys" and col == "key":  # `a:ACTOR` follows the actor's id; the rest the copy's words
+            exprs.append(f"CASE WHEN key LIKE 'a:%' THEN key || '{suffix}' ELSE key || '~{suffix}' END")
+        elif table == "document_bands" and col == "band_key":  # near-copy search finds the seed's text only
+            exprs.append(f"bench_band(band_key, '{suffix}')")
+        elif table == "claims" and col == "terms":
+            exprs.append(f"(SELECT json_group_array(j.value || '~{suffix}') FROM json_each(terms) j)")
+        elif table == "name_keys" and col == "key":  # "n:al nusra" -> "n:al nusra 002a", the copy's name
+            exprs.append(f"key || ' {suffix}'")
+        elif table == "entities" and col == "name":
+            exprs.append(f"name || ' {suffix}'")
+        elif table == "entities" and col == "aliases":
+            exprs.append(f"(SELECT json_group_array(j.value || ' {suffix}') FROM json_each(aliases) j)")
         elif col in _ACTOR_REFS.get(table, ()):
             exprs.append(f"CASE WHEN {col} LIKE 'actor:%' OR {col} LIKE 'a:%' THEN {col} || '{suffix}' ELSE {col} END")
         elif table == "claims" and col == "via":
@@ -153,6 +210,11 @@ def _copy_sql(conn: sqlite3.Connection, table: str, suffix: str) -> str:
     return f"INSERT INTO {table} ({names}) SELECT {', '.join(exprs)} FROM seed.{table}"
 
 
+def _band(key: int, suffix: str) -> int:
+    """A copy's own LSH band key (56 bits, as `ingest.dedup.band_keys` makes them)."""
+    return int.from_bytes(hashlib.blake2b(f"{key}:{suffix}".encode(), digest_size=7).digest(), "big")
+
+
 def bulk_copy(seed: Path, target: Path, claims: int) -> dict[str, Any]:
     """Copy the seed's rows into `target` (a copy of the seed) until it holds `claims` claims."""
     from crosscheck.ledger import Ledger
@@ -161,6 +223,7 @@ def bulk_copy(seed: Path, target: Path, claims: int) -> dict[str, Any]:
     Ledger.open(target).close()  # migrations
     conn = sqlite3.connect(target, isolation_level=None)
     conn.create_function("bench_sha", 1, lambda t: hashlib.sha256(t.encode()).hexdigest(), deterministic=True)
+    conn.create_function("bench_band", 2, _band, deterministic=True)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA foreign_keys = OFF")  # every referenced row is copied in the same transaction
@@ -204,7 +267,9 @@ def bulk_copy(seed: Path, target: Path, claims: int) -> dict[str, Any]:
     conn.execute("COMMIT")
     conn.execute("DETACH DATABASE seed")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.execute("ANALYZE")
+    # No ANALYZE: crosscheck never runs it, so a real ledger has no statistics, and with them
+    # SQLite plans some queries differently (it scanned `documents` for syndicated copies: every
+    # `duplicate_of` of the copies is NULL, so the statistics called that index useless).
     held = conn.execute("SELECT count(*) FROM claims").fetchone()[0]
     conn.close()
     return {"copies": copies + 1, "claims_per_copy": per_copy, "claims": held, "seconds": time.perf_counter() - start}
@@ -286,11 +351,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--claims", type=int, default=1_000_000, help="claims in the big ledger")
     parser.add_argument("--seed-docs", type=int, default=300, help="real reports added through the real path")
-    parser.add_argument("--measure-docs", type=int, default=20, help="real reports added to measure adding")
+    parser.add_argument("--measure-docs", type=int, default=30, help="real reports added to measure adding")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="analysis processes of the parallel adding run (0: none)"
+    )
     parser.add_argument("--repeat", type=int, default=20, help="runs per read measurement")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "bench-scale", help="scratch folder")
+    parser.add_argument("--ledger", type=Path, help="a big ledger built before: measure it, do not build one")
     parser.add_argument("--out", type=Path, help="also write the markdown block here")
     parser.add_argument("--skip-big-export", action="store_true", help="export only the seed (the big one is slow)")
+    parser.add_argument("--skip-reads", action="store_true", help="measure adding and export only")
     args = parser.parse_args(argv)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -299,21 +369,30 @@ def main(argv: list[str] | None = None) -> int:
 
     seed = work / f"seed-{args.seed_docs}.db"
     seed_seconds = None
-    if not seed.exists():
-        log(f"seed: adding {args.seed_docs} real reports through the real path")
-        folder = write_folder(work / "seed-in", real_bodies(0, args.seed_docs), "seed")
-        partial = work / "seed-partial.db"
-        for leftover in work.glob("seed-partial.db*"):
+    bulk: dict[str, Any] | None = None
+    if args.ledger:
+        big = args.ledger
+        if not big.exists():
+            raise SystemExit(f"{big}: not found")
+        from crosscheck.ledger import Ledger
+
+        Ledger.open(big).close()  # this code's migrations (new indexes), as any writing command would
+    else:
+        if not seed.exists():
+            log(f"seed: adding {args.seed_docs} real reports through the real path")
+            folder = write_folder(work / "seed-in", real_bodies(0, args.seed_docs), "seed")
+            partial = work / "seed-partial.db"
+            for leftover in work.glob("seed-partial.db*"):
+                leftover.unlink()
+            seed_seconds = add_folder(partial, folder)["seconds"]
+            sqlite3.connect(partial).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+            partial.rename(seed)
+        big = work / f"ledger-{args.claims}.db"
+        for leftover in work.glob(big.name + "*"):
             leftover.unlink()
-        seed_seconds, _ = add_folder(partial, folder)
-        sqlite3.connect(partial).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
-        partial.rename(seed)
-    big = work / f"ledger-{args.claims}.db"
-    for leftover in work.glob(big.name + "*"):
-        leftover.unlink()
-    log(f"bulk: copying the seed to {args.claims:,} claims")
-    bulk = bulk_copy(seed, big, args.claims)
-    log(f"bulk: {bulk['claims']:,} claims in {bulk['seconds']:.0f} s")
+        log(f"bulk: copying the seed to {args.claims:,} claims")
+        bulk = bulk_copy(seed, big, args.claims)
+        log(f"bulk: {bulk['claims']:,} claims in {bulk['seconds']:.0f} s")
 
     from crosscheck.ledger import Ledger
     from crosscheck.queries import list_clusters
@@ -323,83 +402,66 @@ def main(argv: list[str] | None = None) -> int:
         top = list_clusters(ledger, limit=1)[0]["id"]
     size = size_mb(big)
 
-    log("reading: web")
-    web = web_p95(
-        big,
-        [
-            "/",
-            "/clusters",
-            "/clusters?sort=recency",
-            "/api/clusters?limit=50",
-            "/api/clusters?limit=50&status=corroborated",
-            "/api/entities",
-            "/entities",
-            "/api/figures",
-            "/figures",
-            f"/clusters/{top}",
-        ],
-        args.repeat,
-    )
-    log("reading: CLI")
-    cli = {
-        "clusters --limit 50": cli_p95(big, ["clusters", "--limit", "50"], min(args.repeat, 5)),
-        "cluster ID": cli_p95(big, ["cluster", top], min(args.repeat, 5)),
-        "figures --series --limit 50": cli_p95(big, ["figures", "--series", "--limit", "50"], min(args.repeat, 5)),
-        "--help (start-up floor)": cli_p95(big, ["--help"], min(args.repeat, 5)),
-    }
-    t_empty = t_full = 0.0
-    n_empty = n_full = 0
-    if args.measure_docs:
-        log(f"adding: {args.measure_docs} real reports to an empty and to the big ledger")
-        measure = write_folder(work / "measure-in", real_bodies(args.seed_docs, args.measure_docs), "measure")
-        warm = work / "warm.db"
-        empty = work / "empty.db"
-        for stale in [*work.glob("warm.db*"), *work.glob("empty.db*")]:
-            stale.unlink()
-        add_folder(warm, write_folder(work / "warm-in", real_bodies(args.seed_docs + args.measure_docs, 3), "warm"))
-        t_empty, n_empty = add_folder(empty, measure)
-        log(f"empty ledger: {n_empty} reports in {t_empty:.1f} s")
-        t_full, n_full = add_folder(big, measure)
-        log(f"big ledger: {n_full} reports in {t_full:.1f} s")
+    web: dict[str, tuple[float, float]] = {}
+    cli: dict[str, tuple[float, float]] = {}
+    if not args.skip_reads:
+        log("reading: web")
+        web = web_p95(big, [*WEB_PATHS, f"/clusters/{top}"], args.repeat)
+        log("reading: CLI")
+        runs = min(args.repeat, 5)
+        cli = {
+            "clusters --limit 50": cli_p95(big, ["clusters", "--limit", "50"], runs),
+            "cluster ID": cli_p95(big, ["cluster", top], runs),
+            "figures --series --limit 50": cli_p95(big, ["figures", "--series", "--limit", "50"], runs),
+            "--help (start-up floor)": cli_p95(big, ["--help"], runs),
+        }
+    adding = measure_adding(args, work, seed, big, log) if args.measure_docs else {}
     rss_big: tuple[float, float] | None = None
+    rss_seed: tuple[float, float] | None = None
     log("export: peak RSS")
-    rss_seed = export_rss(seed, work / "seed-export.json")
+    if seed.exists():
+        rss_seed = export_rss(seed, work / "seed-export.json")
     if not args.skip_big_export:
         rss_big = export_rss(big, work / "big-export.json")
-        log(f"export peak RSS: seed {rss_seed[0]:.0f} MB, big {rss_big[0]:.0f} MB ({rss_big[1]:.0f} s)")
+        log(f"export peak RSS: big {rss_big[0]:.0f} MB ({rss_big[1]:.0f} s)")
     log("done")
 
+    command = (
+        f"nice python scripts/bench_scale.py --claims {args.claims} --seed-docs {args.seed_docs} "
+        f"--measure-docs {args.measure_docs} --workers {args.workers} --repeat {args.repeat}"
+        + (f" --ledger {big}" if args.ledger else "")
+        + (" --skip-big-export" if args.skip_big_export else "")
+        + (" --skip-reads" if args.skip_reads else "")
+    )
     lines = [
         f"### A ledger of {counts['claims']:,} claims (`make bench-scale`)",
         "",
-        f"Command: `nice python scripts/bench_scale.py --claims {args.claims} --seed-docs {args.seed_docs} "
-        f"--measure-docs {args.measure_docs} --repeat {args.repeat}`; {os.cpu_count()} cores, shared "
+        f"Command: `{command}`; {os.cpu_count()} cores, shared "
         f"(load average {os.getloadavg()[0]:.1f} at the end: wall times include waiting for a core).",
         "",
-        f"- Built from {args.seed_docs} FNC-1 bodies added through the real path"
-        + (f" ({seed_seconds:.0f} s)" if seed_seconds else " (cached seed)")
-        + f", {bulk['claims_per_copy']:,} claims, copied {bulk['copies']} times with re-keyed ids "
-        f"in {bulk['seconds']:.0f} s (the copies are not resolved against each other).",
+        (
+            f"- Built from {args.seed_docs} FNC-1 bodies added through the real path"
+            + (f" ({seed_seconds:.0f} s)" if seed_seconds else " (cached seed)")
+            + f", {bulk['claims_per_copy']:,} claims, copied {bulk['copies'] - 1} times in {bulk['seconds']:.0f} s, "
+            "each copy with its own ids, names and words (its own candidate keys), not resolved against the others."
+            if bulk
+            else f"- Measured on `{big}`, built before (not rebuilt); adding went into copies of it."
+        ),
         f"- Holds {counts['documents']:,} documents, {counts['claims']:,} claims, {counts['clusters']:,} clusters, "
         f"{counts['entities']:,} entities, {counts['figures']:,} figures, {counts['series']:,} series; "
         f"{size:,.0f} MB on disk.",
-        (
-            f"- Adding {args.measure_docs} real reports (analysis included): {n_empty / t_empty:.2f} reports/s "
-            f"on an empty ledger, {n_full / t_full:.2f} reports/s on this one: "
-            f"{(t_full / max(n_full, 1)) / (t_empty / max(n_empty, 1)):.2f}x the time per report."
-            if n_empty and n_full
-            else "- Adding reports: not measured in this run (`--measure-docs 0`)."
-        ),
-        f"- `export --format json` peak RSS: {rss_seed[0]:.0f} MB on the seed ({rss_seed[1]:.1f} s), "
+        "- `export --format json` peak RSS: "
+        + (f"{rss_seed[0]:.0f} MB on the seed ({rss_seed[1]:.1f} s), " if rss_seed else "")
         + (f"{rss_big[0]:.0f} MB on this ledger ({rss_big[1]:.0f} s)." if rss_big else "not measured on this ledger."),
-        "",
-        f"| read ({args.repeat} runs) | p95 wall ms | p95 CPU ms |",
-        "|---|---:|---:|",
     ]
-    lines += [
-        f"| CLI `{k}` ({min(args.repeat, 5)} runs) | {v[0] * 1000:.0f} | {v[1] * 1000:.0f} |" for k, v in cli.items()
-    ]
-    lines += [f"| web `{k}` | {v[0] * 1000:.0f} | {v[1] * 1000:.0f} |" for k, v in web.items()]
+    lines += adding_lines(args, adding)
+    if cli or web:
+        lines += ["", f"| read ({args.repeat} runs) | p95 wall ms | p95 CPU ms |", "|---|---:|---:|"]
+        lines += [
+            f"| CLI `{k}` ({min(args.repeat, 5)} runs) | {v[0] * 1000:.0f} | {v[1] * 1000:.0f} |"
+            for k, v in cli.items()
+        ]
+        lines += [f"| web `{k}` | {v[0] * 1000:.0f} | {v[1] * 1000:.0f} |" for k, v in web.items()]
     block = "\n".join(lines) + "\n"
     print(block)
     if args.out:
@@ -407,6 +469,96 @@ def main(argv: list[str] | None = None) -> int:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     log(f"this script's peak RSS {peak:.0f} MB")
     return 0
+
+
+WEB_PATHS = [
+    "/",
+    "/clusters",
+    "/clusters?sort=recency",
+    "/api/clusters?limit=50",
+    "/api/clusters?limit=50&status=corroborated",
+    "/api/entities",
+    "/entities",
+    "/api/figures",
+    "/figures",
+]
+
+
+def _fresh_copy(source: Path | None, target: Path) -> Path:
+    """`target` emptied, then a copy of `source` (checkpointed first) when one is given."""
+    for stale in target.parent.glob(target.name + "*"):
+        stale.unlink()
+    if source is not None:
+        sqlite3.connect(source).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+        shutil.copyfile(source, target)
+    return target
+
+
+def measure_adding(
+    args: argparse.Namespace, work: Path, seed: Path, big: Path, log: Any
+) -> dict[str, dict[str, float]]:
+    """The same `--measure-docs` real bodies (after the seed's, so none is in the seed) added
+    to an empty ledger, to a copy of the seed and to a copy of the big ledger, with analysis in
+    this process and then in `--workers` processes. The big ledger itself is not changed."""
+    log(f"adding: {args.measure_docs} real reports")
+    measure = write_folder(work / "measure-in", real_bodies(args.seed_docs, args.measure_docs), "measure")
+    # The same reports first added to a scratch ledger: every model loaded (long reports load a
+    # second pipeline) and the per-process caches warm for the first timed run as for the others.
+    add_folder(_fresh_copy(None, work / "warm.db"), measure)
+    runs: list[tuple[str, Path | None, int]] = [("empty ledger", None, 1)]
+    if seed.exists():
+        runs.append((f"the {args.seed_docs}-report seed", seed, 1))
+    runs.append(("the big ledger", big, 1))
+    if args.workers > 1:
+        runs += [("empty ledger", None, args.workers), ("the big ledger", big, args.workers)]
+    out: dict[str, dict[str, float]] = {}
+    for name, source, workers in runs:
+        target = _fresh_copy(source, work / "adding.db")
+        got = add_folder(target, measure, workers)
+        if got["added"] != args.measure_docs:
+            raise SystemExit(f"{name}: {got['added']} of {args.measure_docs} reports added (the rest were in it)")
+        out[f"{name}, {'in process' if workers == 1 else f'--workers {workers}'}"] = got
+        log(
+            f"{name}, workers {workers}: {got['seconds'] / got['added']:.2f} s/report, "
+            f"store+resolve {got['store'] / got['added']:.2f} s/report"
+        )
+    _fresh_copy(None, work / "adding.db")
+    return out
+
+
+def sustained(name: str, r: dict[str, float]) -> str:
+    """Reports/s from the first report stored to the last, for a run with workers (their
+    start-up left out); in process a batch of 32 is analysed before any is stored, so not there."""
+    return "" if "in process" in name else f"{1 / r['sustained']:.2f}"
+
+
+def adding_lines(args: argparse.Namespace, adding: dict[str, dict[str, float]]) -> list[str]:
+    if not adding:
+        return ["- Adding reports: not measured in this run (`--measure-docs 0`)."]
+    lines = [
+        "",
+        f"| adding {args.measure_docs} real reports (analysis included) to | s/report | "
+        "store + resolve s/report (CPU) | reports/s | sustained reports/s (workers) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, r in adding.items():
+        lines.append(
+            f"| {name} | {r['seconds'] / r['added']:.2f} | {r['store'] / r['added']:.2f} "
+            f"({r['store_cpu'] / r['added']:.2f}) | {r['added'] / r['seconds']:.2f} | {sustained(name, r)} |"
+        )
+    empty, full = adding.get("empty ledger, in process"), adding.get("the big ledger, in process")
+    seeded = adding.get(f"the {args.seed_docs}-report seed, in process")
+    lines += [""] if full else []
+    for base, what in ((empty, "an empty ledger"), (seeded, f"the seed alone ({args.seed_docs} reports)")):
+        if base and full:
+            lines.append(
+                f"Per report, the big ledger against {what}: "
+                f"{full['seconds'] / base['seconds']:.2f}x the time"
+                + (" (target at most 1.5x)" if base is empty else "")
+                + f", store + resolve {full['store'] / base['store']:.2f}x (CPU "
+                f"{full['store_cpu'] / base['store_cpu']:.2f}x)."
+            )
+    return lines
 
 
 if __name__ == "__main__":

@@ -409,3 +409,41 @@ MIGRATIONS.append(
         """,
     )
 )
+
+# Adding at a million claims (issue 12): who a person speaks for (`clusters._body_of`, asked for
+# every named origin of every cluster a report touches) looked relations up by subject with no
+# index, a scan of every relation in the ledger.
+MIGRATIONS.append(
+    (
+        "0008_relations_subject",
+        """
+        CREATE INDEX relations_subject ON relations(subject);
+        """,
+    )
+)
+
+# Clearing a report's analysis records before storing them (`analysis.clear_analysis`, on every
+# report added) deleted its place mentions by document with no index: a scan of all of them. The
+# overview's counts of outlets and languages (`ledger.stats`) scanned every document's text.
+MIGRATIONS.append(
+    (
+        "0009_add_and_overview_indexes",
+        """
+        CREATE INDEX place_mentions_doc ON place_mentions(doc);
+        CREATE INDEX documents_outlet ON documents(outlet);
+        CREATE INDEX documents_language ON documents(coalesce(language, '?'));
+        """,
+    )
+)
+
+# Name keys by entity: the keys a report's entities brought (asked after every report, to find
+# the clusters it may rename) and the keys to delete with an entity (a foreign-key action on
+# re-analysis) were found by scanning every name key in the ledger.
+MIGRATIONS.append(
+    (
+        "0010_name_keys_entity",
+        """
+        CREATE INDEX name_keys_entity ON name_keys(entity);
+        """,
+    )
+)

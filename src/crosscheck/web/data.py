@@ -28,7 +28,8 @@ STATUSES = ("corroborated", "single_source", "contested", "denied", "unattribute
 def overview(ledger: Ledger) -> dict[str, Any]:
     """Counts, clusters by status, the newest changes and documents."""
     conn = ledger.conn
-    statuses = {r[0]: r[1] for r in conn.execute("SELECT status, count(*) FROM clusters GROUP BY status")}
+    counts = ledger_stats(ledger)
+    statuses = {k[len("clusters ") :]: int(v) for k, v in counts.items() if k.startswith("clusters ")}
     changes = [
         dict(r)
         for r in conn.execute(
@@ -43,7 +44,7 @@ def overview(ledger: Ledger) -> dict[str, Any]:
         )
     ]
     return {
-        "counts": {k: v for k, v in ledger_stats(ledger).items()},
+        "counts": counts,
         "statuses": {s: statuses.get(s, 0) for s in (*STATUSES, *sorted(set(statuses) - set(STATUSES)))},
         "changes": changes,
         "documents": docs,
