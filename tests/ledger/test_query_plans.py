@@ -44,3 +44,21 @@ def test_name_keys_are_found_by_entity(tmp_path: Path) -> None:
         for sql in (brought, "DELETE FROM entities WHERE doc = 'd1'"):
             plan = " | ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
             assert "SCAN" not in plan, (sql, plan)
+
+
+def test_every_foreign_key_leads_an_index(tmp_path: Path) -> None:
+    """Deleting a parent row looks its children up by the foreign key's column: with no index
+    led by that column, each delete scans the whole child table."""
+    with Ledger.open(tmp_path / "ledger.db") as ledger:
+        conn = ledger.conn
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        missing = []
+        for table in tables:
+            leads = set()
+            for index in conn.execute(f"PRAGMA index_list('{table}')"):
+                columns = [c[2] for c in conn.execute(f"PRAGMA index_info('{index[1]}')")]
+                leads.add(columns[0] if columns else None)
+            for key in conn.execute(f"PRAGMA foreign_key_list('{table}')"):
+                if key[3] not in leads:
+                    missing.append(f"{table}.{key[3]}")
+    assert missing == []
