@@ -225,8 +225,9 @@ def _user_constraints(conn: sqlite3.Connection, hood: set[str]) -> tuple[list[li
 def recluster(conn: sqlite3.Connection, seeds: Iterable[str], doc: str | None = None) -> set[str]:
     """Cluster again the neighbourhood of `seeds` (after document `doc` was added, if any), and
     judge again its clusters (old and new ids); returns those judged. After a new document, a
-    cluster whose members and stances stayed as they were is judged again only when the
-    document can change how its origins read (`_renamed_by`)."""
+    cluster whose members and stances stayed as they were, and that holds none of the
+    document's claims, is judged again only when the document can change how its origins read
+    (`_renamed_by`)."""
     hood = _neighbourhood(conn, seeds)
     rows = _claims(conn, sorted(hood))
     claims = {r["id"]: r for r in rows if r["kind"] in CLUSTERED}
@@ -356,6 +357,7 @@ def _write(
             for x in (k, before.get(c, (None,))[0])
             if x
         }
+        changed |= {k for c, k, _, _ in rows if claims[c]["doc"] == doc}  # its claims' origins are new
         judged = changed | _renamed_by(conn, doc, touched - changed)
     lookups = Lookups(conn)
     for cluster in sorted(judged):
