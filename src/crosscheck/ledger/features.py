@@ -1,6 +1,7 @@
 """Comparable features of stored claims (resolve/similarity.py's ClaimFeatures), read with a
 few bulk queries: their actors and subjects as the ledger resolves them now, places, figures
-and dates."""
+and dates. What comes from a claim's own rows is remembered by the connection
+(ledger/claim_cache.py); its actors are read every time, since merges change them."""
 
 from __future__ import annotations
 
