@@ -410,56 +410,28 @@ MIGRATIONS.append(
     )
 )
 
-# Adding at a million claims (issue 12): who a person speaks for (`clusters._body_of`, asked for
-# every named origin of every cluster a report touches) looked relations up by subject with no
-# index, a scan of every relation in the ledger.
+# Adding at a million claims (issue 12): lookups that run for every report added, and deletes
+# on re-analysis, scanned tables that grow with the ledger.
+# - relations by subject: who a person speaks for (`clusters._body_of`);
+# - place mentions by document: clearing a report's analysis records before storing them;
+# - name keys by entity: the keys a report's entities brought (`regroup._renamed_by`);
+# - every other foreign key's child column, as SQLite advises ("Indices are not required for
+#   child key columns but they are almost always beneficial", sqlite.org/foreignkeys.html):
+#   without one, deleting a parent row scans the whole child table once per row deleted;
+# - documents by outlet and language: the overview's counts (`ledger.stats`).
 MIGRATIONS.append(
     (
-        "0008_relations_subject",
+        "0008_scale_indexes",
         """
         CREATE INDEX relations_subject ON relations(subject);
-        """,
-    )
-)
-
-# Clearing a report's analysis records before storing them (`analysis.clear_analysis`, on every
-# report added) deleted its place mentions by document with no index: a scan of all of them. The
-# overview's counts of outlets and languages (`ledger.stats`) scanned every document's text.
-MIGRATIONS.append(
-    (
-        "0009_add_and_overview_indexes",
-        """
         CREATE INDEX place_mentions_doc ON place_mentions(doc);
-        CREATE INDEX documents_outlet ON documents(outlet);
-        CREATE INDEX documents_language ON documents(coalesce(language, '?'));
-        """,
-    )
-)
-
-# Name keys by entity: the keys a report's entities brought (asked after every report, to find
-# the clusters it may rename) and the keys to delete with an entity (a foreign-key action on
-# re-analysis) were found by scanning every name key in the ledger.
-MIGRATIONS.append(
-    (
-        "0010_name_keys_entity",
-        """
         CREATE INDEX name_keys_entity ON name_keys(entity);
-        """,
-    )
-)
-
-# Every foreign key's child column leads an index, as SQLite advises ("Indices are not required
-# for child key columns but they are almost always beneficial", sqlite.org/foreignkeys.html):
-# without one, deleting a parent row (re-analysing or removing a report) scans the whole child
-# table once per row deleted.
-MIGRATIONS.append(
-    (
-        "0011_foreign_key_indexes",
-        """
         CREATE INDEX claim_keys_claim ON claim_keys(claim);
         CREATE INDEX document_bands_doc ON document_bands(doc);
         CREATE INDEX figures_place ON figures(place);
         CREATE INDEX figures_part_of ON figures(part_of);
+        CREATE INDEX documents_outlet ON documents(outlet);
+        CREATE INDEX documents_language ON documents(coalesce(language, '?'));
         """,
     )
 )
