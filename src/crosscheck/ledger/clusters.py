@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 
-from crosscheck.resolve.names import normalise
+from crosscheck.resolve.names import exact_key
 from crosscheck.resolve.status import Member, Status, cluster_status
 
 __all__ = ["COPIES", "IN_HEADLINE", "Lookups", "actor_named", "actor_names", "recompute_cluster"]
@@ -90,7 +90,7 @@ def actor_named(conn: sqlite3.Connection, words: str) -> str | None:
     """The actor whose name or alias these words are exactly (after normalising), as
     "actor:ID", when they were not linked to an entity in their own report ("the Observatory's
     tally", an outlet's name)."""
-    key = "n:" + normalise(words)
+    key = exact_key(words)
     if key == "n:":
         return None
     row = conn.execute(

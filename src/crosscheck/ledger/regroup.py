@@ -26,7 +26,7 @@ from crosscheck.ledger.clusters import Lookups, recompute_cluster
 from crosscheck.ledger.features import _features_of
 from crosscheck.records import content_id
 from crosscheck.resolve.clustering import average_linkage
-from crosscheck.resolve.names import normalise
+from crosscheck.resolve.names import exact_key
 from crosscheck.resolve.similarity import (
     REFUTE_THRESHOLD,
     THRESHOLD,
@@ -394,7 +394,7 @@ def _renamed_by(conn: sqlite3.Connection, doc: str, clusters: set[str]) -> set[s
         "WHERE m.cluster IN (SELECT value FROM json_each(?))",
         (json.dumps(sorted(clusters)),),
     ):
-        if origin in speakers or (not origin.startswith("actor:") and "n:" + normalise(origin) in names):
+        if origin in speakers or (not origin.startswith("actor:") and exact_key(origin) in names):
             out.add(cluster)
     return out
 
@@ -422,6 +422,8 @@ def _edges(conn: sqlite3.Connection, hood: set[str]) -> tuple[dict[tuple[str, st
     scores: dict[tuple[str, str], float] = {}
     apart: list[tuple[str, str]] = []
     for a, b, score, kept_apart in conn.execute(
+        # `+b`: walk each claim's pairs by the key's first column and filter b, rather than probe
+        # the key for every (a, b) of the neighbourhood (200 x 200)
         "SELECT a, b, score, apart FROM claim_edges WHERE a IN (SELECT value FROM json_each(?1)) "
         "AND +b IN (SELECT value FROM json_each(?1))",
         (ids,),

@@ -25,7 +25,7 @@ import yaml
 from anyascii import anyascii
 from rapidfuzz.distance import Indel
 
-__all__ = ["Judgement", "NameInfo", "compare", "countries_of", "fold_words", "name_keys", "normalise"]
+__all__ = ["Judgement", "NameInfo", "compare", "countries_of", "exact_key", "fold_words", "name_keys", "normalise"]
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "transliteration.yaml"
 _DEMONYMS = _DATA.parent / "gazetteer_demonyms.tsv"
@@ -158,13 +158,19 @@ def _initials(name: str) -> set[str]:
     return out
 
 
+def exact_key(name: str) -> str:
+    """The name key of a name as written, once normalised ("n:..."): the key an origin given in
+    words is looked up by."""
+    return "n:" + normalise(name)
+
+
 def name_keys(name: str) -> set[str]:
     """Blocking keys: any entity sharing one is a candidate worth a `compare`."""
     keys: set[str] = set()
     norm = normalise(name)
     if not norm:
         return keys
-    keys.add("n:" + norm)
+    keys.add("n:" + norm)  # exact_key(name)
     folded = fold_words(name)
     if folded:
         keys.add("f:" + " ".join(folded))

@@ -5,6 +5,7 @@ per feature so that every judgement explains itself."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,7 +63,8 @@ class ClaimFeatures:
         """Everything but its id and report: two claims with one signature score alike against
         any third (syndicated copies of one sentence do), so a pair's score can be reused."""
         if self._signature is None:
-            vector = None if self.vector is None else self.vector.tobytes()
+            # the vector by a 128-bit digest: remembered pairs keep signatures alive
+            vector = None if self.vector is None else hashlib.blake2b(self.vector.tobytes(), digest_size=16).digest()
             signature = (self.terms, self.actors, self.places, self.figures, self.dates, self.subjects)
             object.__setattr__(self, "_signature", (*signature, self.source_actor, self.polarity, self.kind, vector))
         assert self._signature is not None
